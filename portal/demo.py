@@ -1,0 +1,218 @@
+"""The demo city: built by code (not a fixture), so it follows model changes.
+
+江城市 (fictional): 3 districts × 2 streets × 2 communities × 2 branches, leaders with
+photos, member counts, addresses and a few Chinese articles per branch; an admin and
+three demo editors. Every step is idempotent.
+"""
+
+import io
+import os
+import random
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images.models import Image
+
+from content.models import ArticlePage
+from sites.models import ColumnPage, OrganisationLeader, OrganisationPage
+from sites.provisioning import Row, check, provision_rows
+
+from .setup import ensure_portal_home
+
+CITY = {"code": "jiangcheng", "title": "江城市", "address": "江城市人民大道1号"}
+DISTRICTS = [("donghu", "东湖区"), ("xishan", "西山区"), ("nanjiang", "南江区")]
+STREETS = [("hp", "和平街道"), ("xf", "幸福街道")]
+COMMUNITIES = [("yh", "银河社区"), ("jx", "锦绣社区")]
+BRANCHES = [("d1", "第一党支部"), ("d2", "第二党支部")]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["建国", "红梅", "志强", "秀英", "海燕", "国庆", "丽华", "卫东", "晓明", "春兰", "文博", "雪芳"]
+ROLES = {
+    "city": ["市委书记", "市委副书记"],
+    "district": ["区委书记", "区委副书记"],
+    "street": ["党工委书记", "党工委副书记"],
+    "community": ["社区党委书记", "社区党委副书记"],
+    "branch": ["支部书记", "组织委员", "宣传委员"],
+}
+ARTICLES = [
+    (
+        "lxyz",
+        "{org}开展“两学一做”专题学习",
+        "支部全体党员集中学习党章党规，交流学习体会。",
+        [
+            "为深入推进“两学一做”学习教育常态化制度化，{org}近日组织全体党员开展专题学习。",
+            "学习会上，支部书记领学了党章有关条文，党员们结合岗位实际逐一交流心得体会。",
+            "大家表示，要把学习成果转化为服务群众的实际行动，在基层治理中发挥先锋模范作用。",
+        ],
+    ),
+    (
+        "org-life",
+        "{org}召开“三会一课”支部党员大会",
+        "按照组织生活制度要求，支部召开本季度党员大会。",
+        [
+            "{org}按照“三会一课”制度要求召开支部党员大会，通报了上季度支部工作情况。",
+            "会议讨论了发展党员有关事项，并对下一阶段主题党日活动作出安排。",
+        ],
+    ),
+    (
+        "other",
+        "{org}党员志愿服务队走进社区",
+        "党员志愿者开展环境整治和政策宣传志愿服务。",
+        [
+            "周末，{org}党员志愿服务队走进辖区小区，开展环境整治和政策宣传志愿服务活动。",
+            "志愿者们清理楼道杂物、张贴宣传海报，并为老年居民讲解医保政策，受到群众好评。",
+        ],
+    ),
+]
+DEMO_USERS = [
+    # username, group, note
+    ("branch_editor", "donghu-hp-yh-d1:editors", "东湖区和平街道银河社区第一党支部 编辑"),
+    ("branch_reviewer", "donghu-hp-yh-d1:reviewers", "同一支部 审核员"),
+    ("district_editor", "donghu:editors", "东湖区 编辑（可管理全区下级站点）"),
+]
+PASSWORD_FILE = "demo-admin-password"
+
+
+def demo_rows():
+    """The demo organisations as provisioning rows (parents first)."""
+    rows, line = [], 1
+    for d_code, d_name in DISTRICTS:
+        line += 1
+        rows.append(Row(line, d_code, "", d_name, "district"))
+        for s_code, s_name in STREETS:
+            street = f"{d_code}-{s_code}"
+            line += 1
+            rows.append(Row(line, street, d_code, f"{d_name}{s_name}", "street"))
+            for c_code, c_name in COMMUNITIES:
+                community = f"{street}-{c_code}"
+                line += 1
+                rows.append(Row(line, community, street, f"{s_name}{c_name}", "community"))
+                for b_code, b_name in BRANCHES:
+                    line += 1
+                    rows.append(
+                        Row(line, f"{community}-{b_code}", community, f"{c_name}{b_name}", "branch")
+                    )
+    return rows
+
+
+def demo_password():
+    """DEMO_ADMIN_PASSWORD, else a random one kept in var/ (never in the repository)."""
+    if os.environ.get("DEMO_ADMIN_PASSWORD"):
+        return os.environ["DEMO_ADMIN_PASSWORD"], False
+    path = Path(settings.VAR_DIR) / PASSWORD_FILE
+    if path.exists():
+        return path.read_text().strip(), False
+    password = secrets.token_urlsafe(12)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(password)
+    path.chmod(0o600)
+    return password, True
+
+
+def _avatar(seed):
+    rng = random.Random(seed)
+    image = PILImage.new("RGB", (240, 240), (250, 245, 240))
+    draw = ImageDraw.Draw(image)
+    colour = (rng.randint(150, 200), rng.randint(20, 60), rng.randint(20, 60))
+    draw.ellipse((70, 30, 170, 130), fill=colour)
+    draw.rounded_rectangle((40, 140, 200, 260), radius=60, fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer
+
+
+def _ensure_leaders(org, collection, rng):
+    if org.leaders.exists():
+        return
+    for order, role in enumerate(ROLES[org.kind]):
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        photo = None
+        if order == 0:
+            photo = Image(title=f"{org.title} {role} {name}", collection=collection)
+            photo.file = ImageFile(_avatar(org.code), name=f"leader-{org.code}.png")
+            photo.save()
+        OrganisationLeader.objects.create(
+            organisation=org, name=name, role=role, photo=photo, sort_order=order
+        )
+
+
+def _ensure_details(org, rng):
+    if org.member_count:
+        return
+    size = {"city": 60000, "district": 12000, "street": 2400, "community": 320, "branch": 40}
+    base = size[org.kind]
+    org.member_count = rng.randint(base // 2, base)
+    org.probationary_member_count = max(1, org.member_count // 25)
+    org.activist_count = max(1, org.member_count // 15)
+    org.address = f"{CITY['title']}{org.title}党群服务中心"
+    org.contact_phone = f"022-{rng.randint(20000000, 89999999)}"
+    org.latitude = Decimal(f"{39.08 + rng.random() * 0.1:.6f}")
+    org.longitude = Decimal(f"{117.15 + rng.random() * 0.1:.6f}")
+    org.intro = f"{org.title}坚持以党建引领基层治理，团结带领党员群众建设美好家园。"
+    org.save()
+
+
+def _ensure_articles(branch, rng):
+    columns = {c.slug: c for c in ColumnPage.objects.descendant_of(branch)}
+    now = timezone.now()
+    for index, (column_slug, title, summary, paragraphs) in enumerate(ARTICLES):
+        column = columns.get(column_slug)
+        slug = f"demo-{index + 1}"
+        if column is None or column.get_children().filter(slug=slug).exists():
+            continue
+        body = "".join(f"<p>{p.format(org=branch.title)}</p>" for p in paragraphs)
+        column.add_child(
+            instance=ArticlePage(
+                title=title.format(org=branch.title),
+                slug=slug,
+                summary=summary,
+                body=body,
+                author=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                source=branch.title,
+                date=now - timedelta(days=rng.randint(0, 60), hours=index),
+            )
+        )
+
+
+def _ensure_users(password):
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    admin, created = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    if created or os.environ.get("DEMO_ADMIN_PASSWORD"):
+        admin.set_password(password)
+        admin.save()
+    for username, group_name, _ in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username)
+        if created or os.environ.get("DEMO_ADMIN_PASSWORD"):
+            user.set_password(password)
+            user.save()
+        user.groups.add(Group.objects.get(name=group_name))
+
+
+def load_demo(progress_factory=None):
+    """Build (or complete) the demo city. Returns the admin password and whether it is new."""
+    password, new_password = demo_password()
+    with transaction.atomic():
+        home = ensure_portal_home(CITY["title"], CITY["code"], address=CITY["address"])
+        rows = check(demo_rows(), home)
+        provision_rows(rows, home, progress_factory=progress_factory)
+        rng = random.Random(2026)
+        orgs = list(OrganisationPage.objects.select_related("access__collection").order_by("path"))
+        for org in orgs:
+            _ensure_details(org, rng)
+            _ensure_leaders(org, org.access.collection, rng)
+            if org.kind == "branch":
+                _ensure_articles(org, rng)
+        _ensure_users(password)
+    return password, new_password

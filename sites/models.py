@@ -1,0 +1,190 @@
+"""The organisation tree. Each organisation is a page and has its own Wagtail Site.
+
+The city is the portal home (portal.PortalHomePage, a subclass of OrganisationPage), so
+"every organisation under X" is one path-prefix query over OrganisationPage.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.contrib.auth.models import Group
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Collection, Orderable, Page
+from wagtail.search import index
+
+from .forms import OrganisationPageForm
+from .kinds import OrganisationKind, kind_not_allowed_message
+
+CODE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+code_validator = RegexValidator(
+    CODE_PATTERN,
+    "代码只能包含小写字母、数字和连字符，且不能以连字符开头或结尾（用作站点域名）。",
+)
+
+
+class OrganisationPage(Page):
+    """A Party organisation: city, district, street, community or branch."""
+
+    code = models.CharField(
+        "组织代码",
+        max_length=63,
+        unique=True,
+        validators=[code_validator],
+        help_text="站点域名为 <代码>.<门户域名>，也是门户上的路径。",
+    )
+    kind = models.CharField("组织类型", max_length=16, choices=OrganisationKind.choices)
+    intro = models.TextField("简介", blank=True)
+    member_count = models.PositiveIntegerField("党员人数", default=0)
+    probationary_member_count = models.PositiveIntegerField("预备党员人数", default=0)
+    activist_count = models.PositiveIntegerField("入党积极分子人数", default=0)
+    address = models.CharField("地址", max_length=255, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+
+    parent_page_types = ["portal.PortalHomePage", "orgs.OrganisationPage"]
+    subpage_types = ["orgs.OrganisationPage", "orgs.ColumnPage"]
+    template = "sites/organisation_page.html"
+    base_form_class = OrganisationPageForm
+
+    content_panels = [
+        FieldPanel("title", heading="名称"),
+        FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
+        FieldPanel("intro"),
+        InlinePanel("leaders", heading="领导班子", label="成员"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("member_count"), FieldPanel("probationary_member_count")]),
+                FieldPanel("activist_count"),
+            ],
+            heading="党员人数",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("contact_phone"), FieldPanel("contact_email")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading="地址与联系方式",
+        ),
+    ]
+    promote_panels = [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("search_description")]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("code"),
+        index.SearchField("intro"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = "组织"
+        verbose_name_plural = "组织"
+
+    @property
+    def name(self):
+        return self.title
+
+    @name.setter
+    def name(self, value):
+        self.title = value
+
+    def clean(self):
+        super().clean()
+        self.code = (self.code or "").strip().lower()
+        if self.code in settings.PORTAL_RESERVED_CODES:
+            raise ValidationError({"code": f"“{self.code}”是门户保留的名称，请换一个代码。"})
+
+    def full_clean(self, *args, **kwargs):
+        # Slug and code are the same thing: the path segment on the portal host.
+        if self.code:
+            self.slug = self.code.strip().lower()
+        super().full_clean(*args, **kwargs)
+
+    @classmethod
+    def in_subtree(cls, page, inclusive=True):
+        """All organisations under `page`, as one path-prefix query."""
+        qs = cls.objects.filter(path__startswith=page.path)
+        return qs if inclusive else qs.exclude(pk=page.pk)
+
+    def child_organisations(self):
+        return OrganisationPage.objects.child_of(self).live().order_by("path")
+
+    def top_columns(self):
+        return ColumnPage.objects.child_of(self).live().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        from .presentation import organisation_home_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(organisation_home_context(self))
+        return context
+
+
+class OrganisationLeader(Orderable):
+    organisation = ParentalKey(OrganisationPage, on_delete=models.CASCADE, related_name="leaders")
+    name = models.CharField("姓名", max_length=64)
+    role = models.CharField("职务", max_length=64)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="照片",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("photo")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "领导班子成员"
+        verbose_name_plural = "领导班子成员"
+
+    def __str__(self):
+        return f"{self.role} {self.name}"
+
+
+class ColumnPage(Page):
+    """A column (栏目) of an organisation site, created from the kind's skeleton."""
+
+    intro = models.TextField("栏目说明", blank=True)
+
+    parent_page_types = ["orgs.OrganisationPage", "portal.PortalHomePage", "orgs.ColumnPage"]
+    subpage_types = ["orgs.ColumnPage", "content.ArticlePage"]
+    template = "sites/column_page.html"
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+
+    def organisation(self):
+        return OrganisationPage.objects.ancestor_of(self).order_by("-depth").first()
+
+    def get_context(self, request, *args, **kwargs):
+        from .presentation import column_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(column_context(self, request))
+        return context
+
+
+class OrganisationAccess(models.Model):
+    """Which groups and which collection belong to an organisation."""
+
+    organisation = models.OneToOneField(
+        "orgs.OrganisationPage", on_delete=models.CASCADE, related_name="access"
+    )
+    editors = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
+    reviewers = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
+    collection = models.OneToOneField(Collection, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "组织权限"
+        verbose_name_plural = "组织权限"
+
+    def group(self, role):
+        return self.editors if role == "editors" else self.reviewers

@@ -1,0 +1,36 @@
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.template.response import TemplateResponse
+
+from .forms import DirectorySearchForm
+from .kinds import OrganisationKind
+from .models import OrganisationPage
+
+PAGE_SIZE = 50
+
+
+def directory(request):
+    """站点导航: every organisation site, searchable by name or code."""
+    form = DirectorySearchForm(request.GET or None)
+    organisations = OrganisationPage.objects.live().order_by("path")
+    query = ""
+    kind = request.GET.get("kind", "")
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+    if query:
+        organisations = organisations.filter(Q(title__icontains=query) | Q(code__icontains=query.lower()))
+    if kind in OrganisationKind.values:
+        organisations = organisations.filter(kind=kind)
+    organisations = organisations.only("id", "title", "code", "kind", "depth", "path", "url_path")
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "sites/directory.html",
+        {
+            "form": form,
+            "query": query,
+            "kind": kind,
+            "kinds": OrganisationKind.choices,
+            "results": page,
+        },
+    )
