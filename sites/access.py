@@ -20,7 +20,8 @@ PAGE_PERMISSIONS = {
     REVIEWERS: ["add_page", "change_page", "publish_page"],
 }
 COLLECTION_PERMISSIONS = {
-    EDITORS: ["add_{model}", "choose_{model}"],
+    # Branch teams are small: editors see and edit all of their organisation's media.
+    EDITORS: ["add_{model}", "change_{model}", "choose_{model}"],
     REVIEWERS: ["add_{model}", "change_{model}", "choose_{model}", "delete_{model}"],
 }
 MEDIA_MODELS = [("wagtailimages", "image"), ("wagtaildocs", "document")]

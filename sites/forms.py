@@ -21,4 +21,4 @@ class OrganisationPageForm(WagtailAdminPageForm):
 
 
 class DirectorySearchForm(forms.Form):
-    q = forms.CharField(label="名称或代码", required=False, max_length=64)
+    q = forms.CharField(label="名称或代码", required=False, max_length=500)

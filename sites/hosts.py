@@ -27,7 +27,7 @@ class KnownHostMiddleware:
     def __call__(self, request):
         hostname, _ = split_domain_port(request._get_raw_host())
         hostname = hostname.lower()
-        if not self.is_known(hostname):
+        if not self.is_known(hostname) and not request.path.startswith(settings.STATIC_URL):
             return self.unknown_host(request, hostname)
         return self.get_response(request)
 

@@ -103,9 +103,15 @@ def read_rows(data):
             line = reader.line_num
             if not any(v.strip() for v in values):
                 continue
-            if len(values) != len(header):
-                errors.append(f"line {line}: 应有 {len(header)} 列，实际 {len(values)} 列")
+            if len(values) < len(REQUIRED_COLUMNS):
+                errors.append(
+                    f"line {line}: 列数不足：至少 {len(REQUIRED_COLUMNS)} 列，实际 {len(values)} 列"
+                )
                 continue
+            if len(values) > len(header):
+                errors.append(f"line {line}: 列数过多：最多 {len(header)} 列，实际 {len(values)} 列")
+                continue
+            values = values + [""] * (len(header) - len(values))  # optional hostname left out
             record = {h: v.strip() for h, v in zip(header, values, strict=True)}
             rows.append(
                 Row(

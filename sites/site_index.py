@@ -81,6 +81,8 @@ def _index_for(page, cache_object):
         index = get_site_index()
         try:
             holder._portal_site_index = index
+            # Wagtail code (e.g. contrib.redirects) reads and copies this attribute.
+            holder._wagtail_cached_site_root_paths = index.root_paths
         except AttributeError:
             pass
     return index

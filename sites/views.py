@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 from django.template.response import TemplateResponse
 
 from .forms import DirectorySearchForm
@@ -16,12 +17,17 @@ def directory(request):
     query = ""
     kind = request.GET.get("kind", "")
     if form.is_valid():
-        query = form.cleaned_data["q"].strip()
+        query = form.cleaned_data["q"].strip()[:64]
     if query:
         organisations = organisations.filter(Q(title__icontains=query) | Q(code__icontains=query.lower()))
     if kind in OrganisationKind.values:
         organisations = organisations.filter(kind=kind)
-    organisations = organisations.only("id", "title", "code", "kind", "depth", "path", "url_path")
+    parent_title = OrganisationPage.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrganisationPage.steplen)
+    ).values("title")[:1]
+    organisations = organisations.only(
+        "id", "title", "code", "kind", "depth", "path", "url_path"
+    ).annotate(parent_title=Subquery(parent_title))
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,

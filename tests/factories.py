@@ -1,0 +1,36 @@
+"""Test data factories. Organisations come from the real provisioning code (org_tree)."""
+
+import factory
+import wagtail_factories
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from content.models import ArticlePage
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-9")
+
+    @factory.post_generation
+    def groups(self, create, names):
+        if create and names:
+            self.groups.add(*Group.objects.filter(name__in=names))
+
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    title = factory.Sequence(lambda n: f"图片{n}")
+
+
+class ArticleFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = ArticlePage
+
+    title = factory.Sequence(lambda n: f"文章{n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    summary = "摘要"
+    body = "<p>正文</p>"
