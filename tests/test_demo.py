@@ -1,0 +1,51 @@
+import io
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from content.models import ArticlePage
+from sites.models import OrganisationPage
+
+
+def counts():
+    return (Page.objects.count(), Site.objects.count(), ArticlePage.objects.count(),
+            get_user_model().objects.count())
+
+
+def test_load_demo_builds_the_city_and_is_idempotent(db, monkeypatch, tmp_path, settings, client):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-2026")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, stderr=io.StringIO())
+    assert "admin / demo-pass-2026" in out.getvalue()
+    kinds = dict.fromkeys(["district", "street", "community", "branch"], 0)
+    for kind in OrganisationPage.objects.values_list("kind", flat=True):
+        if kind in kinds:
+            kinds[kind] += 1
+    assert kinds == {"district": 3, "street": 6, "community": 12, "branch": 24}
+    branch = OrganisationPage.objects.get(code="donghu-hp-yh-d1")
+    assert branch.leaders.count() == 3 and branch.member_count > 0
+    assert ArticlePage.objects.descendant_of(branch).live().count() == 3
+    first = counts()
+    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    assert counts() == first
+
+    user = get_user_model().objects.get(username="branch_editor")
+    assert user.check_password("demo-pass-2026")
+    assert list(user.groups.values_list("name", flat=True)) == ["donghu-hp-yh-d1:editors"]
+    page = client.get("/", HTTP_HOST="donghu-hp-yh-d1.localhost")
+    assert page.status_code == 200 and "银河社区第一党支部" in page.content.decode()
+
+
+def test_generated_password_is_kept_outside_the_repo(db, monkeypatch, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, stderr=io.StringIO())
+    password = (tmp_path / "demo-admin-password").read_text().strip()
+    assert len(password) >= 12 and f"admin / {password}（新生成）" in out.getvalue()
+    assert get_user_model().objects.get(username="admin").check_password(password)
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, stderr=io.StringIO())
+    assert f"admin / {password}" in out.getvalue() and "新生成" not in out.getvalue()
