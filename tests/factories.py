@@ -12,9 +12,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-9")
+    password = factory.django.Password("correct-horse-9")
 
     @factory.post_generation
     def groups(self, create, names):
