@@ -30,7 +30,10 @@ def ensure_portal_home(title, code, **fields):
     wanted = (settings.PORTAL_DOMAIN, settings.PORTAL_PORT, home.pk, home.title)
     if (site.hostname, site.port, site.root_page_id, site.site_name) != wanted:
         site.hostname, site.port, site.root_page, site.site_name = (
-            settings.PORTAL_DOMAIN, settings.PORTAL_PORT, home, home.title,
+            settings.PORTAL_DOMAIN,
+            settings.PORTAL_PORT,
+            home,
+            home.title,
         )
         site.save()
     apply_skeleton(home)

@@ -15,7 +15,10 @@ def font_size(request):
     response = HttpResponseRedirect(target)
     if request.GET.get("size") == "large":
         response.set_cookie(
-            LARGE_FONT_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax",
+            LARGE_FONT_COOKIE,
+            "large",
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
             secure=not settings.DEBUG and request.is_secure(),
         )
     else:

@@ -5,9 +5,9 @@ The city is the portal home (portal.PortalHomePage, a subclass of OrganisationPa
 """
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.contrib.auth.models import Group
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -15,7 +15,7 @@ from wagtail.models import Collection, Orderable, Page
 from wagtail.search import index
 
 from .forms import OrganisationPageForm
-from .kinds import OrganisationKind, kind_not_allowed_message
+from .kinds import OrganisationKind
 
 CODE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 code_validator = RegexValidator(
@@ -57,7 +57,9 @@ class OrganisationPage(Page):
         InlinePanel("leaders", heading="领导班子", label="成员"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("member_count"), FieldPanel("probationary_member_count")]),
+                FieldRowPanel(
+                    [FieldPanel("member_count"), FieldPanel("probationary_member_count")]
+                ),
                 FieldPanel("activist_count"),
             ],
             heading="党员人数",
@@ -185,6 +187,9 @@ class OrganisationAccess(models.Model):
     class Meta:
         verbose_name = "组织权限"
         verbose_name_plural = "组织权限"
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.editors_id}/{self.reviewers_id}"
 
     def group(self, role):
         return self.editors if role == "editors" else self.reviewers

@@ -35,9 +35,7 @@ def organisation_home_context(org):
 
 
 def column_context(column, request):
-    subcolumns = list(
-        Page.objects.child_of(column).live().type(column.__class__).order_by("path")
-    )
+    subcolumns = list(Page.objects.child_of(column).live().type(column.__class__).order_by("path"))
     items = latest_in(column, limit=None)
     paginator = Paginator(items, COLUMN_PAGE_SIZE)
     page_number = request.GET.get("page") if request is not None else 1

@@ -21,6 +21,8 @@ from .models import CODE_PATTERN, OrganisationPage
 from .skeleton import apply_columns, existing_columns, skeleton_for, top_level_slugs
 
 REQUIRED_COLUMNS = ["code", "parent_code", "name", "kind"]
+EXPECTED_HEADER = "code,parent_code,name,kind[,hostname]"
+EXPECTED_HEADER = "code,parent_code,name,kind[,hostname]"
 HOSTNAME_PATTERN = re.compile(
     r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
 )
@@ -92,7 +94,7 @@ def read_rows(data):
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ProvisioningError(
-            [f"line 1: 表头缺少列 {', '.join(missing)}（应为 code,parent_code,name,kind[,hostname]）"]
+            [f"line 1: 表头缺少列 {', '.join(missing)}（应为 {EXPECTED_HEADER}）"]
         )
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + ["hostname"]]
     if unknown:
@@ -109,7 +111,9 @@ def read_rows(data):
                 )
                 continue
             if len(values) > len(header):
-                errors.append(f"line {line}: 列数过多：最多 {len(header)} 列，实际 {len(values)} 列")
+                errors.append(
+                    f"line {line}: 列数过多：最多 {len(header)} 列，实际 {len(values)} 列"
+                )
                 continue
             values = values + [""] * (len(header) - len(values))  # optional hostname left out
             record = {h: v.strip() for h, v in zip(header, values, strict=True)}
@@ -149,7 +153,9 @@ def check(rows, home):
             errors.append(f"line {row.line}: {problem}")
             continue
         if row.code in by_code:
-            errors.append(f"line {row.line}: 组织代码 {row.code} 重复（第 {by_code[row.code].line} 行已有）")
+            errors.append(
+                f"line {row.line}: 组织代码 {row.code} 重复（第 {by_code[row.code].line} 行已有）"
+            )
             continue
         by_code[row.code] = row
     if errors:
@@ -184,9 +190,7 @@ def check(rows, home):
         if owner is not None and (current is None or owner != current.pk):
             errors.append(f"line {row.line}: 域名 {hostname} 已被其他站点使用")
         if hostname in hostname_rows:
-            errors.append(
-                f"line {row.line}: 域名 {hostname} 与第 {hostname_rows[hostname]} 行重复"
-            )
+            errors.append(f"line {row.line}: 域名 {hostname} 与第 {hostname_rows[hostname]} 行重复")
         hostname_rows[hostname] = row.line
     errors.extend(_cycle_errors(rows, by_code, existing))
     if errors:
@@ -387,4 +391,3 @@ def provision_organisation(org, hostname=None):
         apply_columns(org, skeleton_for(org.kind), existing_columns([org.path]))
         ensure_sites([org], {org.code: hostname} if hostname else {})
         ensure_access([org])
-

@@ -4,11 +4,10 @@ Applying a skeleton is idempotent: a column is identified by its slug under its 
 missing columns are created, existing ones (possibly renamed by editors) are left alone.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-import uuid
 
 import yaml
 from django.apps import apps

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
@@ -19,7 +21,9 @@ def directory(request):
     if form.is_valid():
         query = form.cleaned_data["q"].strip()[:64]
     if query:
-        organisations = organisations.filter(Q(title__icontains=query) | Q(code__icontains=query.lower()))
+        organisations = organisations.filter(
+            Q(title__icontains=query) | Q(code__icontains=query.lower())
+        )
     if kind in OrganisationKind.values:
         organisations = organisations.filter(kind=kind)
     parent_title = OrganisationPage.objects.filter(
@@ -29,6 +33,7 @@ def directory(request):
         "id", "title", "code", "kind", "depth", "path", "url_path"
     ).annotate(parent_title=Subquery(parent_title))
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {name: value for name, value in (("q", query), ("kind", kind)) if value}
     return TemplateResponse(
         request,
         "sites/directory.html",
@@ -38,5 +43,6 @@ def directory(request):
             "kind": kind,
             "kinds": OrganisationKind.choices,
             "results": page,
+            "pagination_querystring": urlencode(filters) + "&" if filters else "",
         },
     )

@@ -11,8 +11,13 @@ from .factories import UserFactory
 
 def org_form(**fields):
     data = {
-        "title": "新街道", "code": "da-s9", "kind": "street", "slug": "da-s9",
-        "member_count": 10, "probationary_member_count": 0, "activist_count": 0,
+        "title": "新街道",
+        "code": "da-s9",
+        "kind": "street",
+        "slug": "da-s9",
+        "member_count": 10,
+        "probationary_member_count": 0,
+        "activist_count": 0,
         "leaders": inline_formset([]),
         "comments": inline_formset([]),
     }

@@ -9,8 +9,12 @@ from sites.models import OrganisationPage
 
 
 def counts():
-    return (Page.objects.count(), Site.objects.count(), ArticlePage.objects.count(),
-            get_user_model().objects.count())
+    return (
+        Page.objects.count(),
+        Site.objects.count(),
+        ArticlePage.objects.count(),
+        get_user_model().objects.count(),
+    )
 
 
 def test_load_demo_builds_the_city_and_is_idempotent(db, monkeypatch, tmp_path, settings, client):

@@ -43,14 +43,25 @@ def test_creates_pages_sites_columns_groups_and_collections(org_tree):
     assert ColumnPage.objects.descendant_of(branch).count() == spec_count("branch")
     lxyz = column(branch, "news").get_children().get(slug="lxyz")
     assert [p.title for p in lxyz.get_children()] == [
-        "学习方案", "学习计划", "学习重点", "学习标杆", "学习载体", "学习氛围",
+        "学习方案",
+        "学习计划",
+        "学习重点",
+        "学习标杆",
+        "学习载体",
+        "学习氛围",
     ]
     jczz = column(branch, "news").get_children().get(slug="jczz")
     assert [p.title for p in jczz.get_children()] == [
-        "后进整顿", "场所清零", "活动阵地", "组织生活", "重点任务",
+        "后进整顿",
+        "场所清零",
+        "活动阵地",
+        "组织生活",
+        "重点任务",
     ]
     assert [p.title for p in column(branch, "topics").get_children()] == [
-        "中央精神", "省委精神", "市委精神",
+        "中央精神",
+        "省委精神",
+        "市委精神",
     ]
     access = OrganisationAccess.objects.get(organisation=branch)
     assert access.editors.name == "da-s1-b1:editors"
@@ -134,7 +145,10 @@ def test_explicit_hostname(home):
         ("news,,某区,district\n", "line 2: 组织代码 news 是门户或栏目的保留名称"),
         ("da,,,district\n", "line 2: 缺少名称"),
         ("da,,甲区,district,bad host!\n", "line 2: 域名 bad host! 无效"),
-        ("da,,甲区,district,same.example\ndb,,乙区,district,same.example\n", "line 3: 域名 same.example 与第 2 行重复"),
+        (
+            "da,,甲区,district,same.example\ndb,,乙区,district,same.example\n",
+            "line 3: 域名 same.example 与第 2 行重复",
+        ),
         ("da,,甲区\n", "line 2: 列数不足：至少 4 列，实际 3 列"),
         ("da,,甲区,district,a.example,extra\n", "line 2: 列数过多：最多 5 列，实际 6 列"),
         ("testcity,,市,district\n", "line 2: testcity 是门户首页"),

@@ -14,7 +14,7 @@ def test_every_site_by_hostname_and_by_path(org_tree, client):
         by_host = client.get("/", HTTP_HOST=f"{code}.localhost")
         assert by_host.status_code == 200, code
         assert org.title in by_host.content.decode()
-        path = "/" + org.url_path[len(org_tree["home"].url_path):]
+        path = "/" + org.url_path[len(org_tree["home"].url_path) :]
         by_path = client.get(path, HTTP_HOST="localhost")
         assert by_path.status_code == 200, path
         assert org.title in by_path.content.decode()
@@ -52,8 +52,15 @@ def test_organisation_home_shows_leaders_counts_columns_children_and_latest(org_
     OrganisationLeader.objects.create(organisation=street, name="王建国", role="党工委书记")
     ArticleFactory(parent=column(street, "news"), title="街道召开党建工作会议")
     text = client.get("/", HTTP_HOST="da-s1.localhost").content.decode()
-    for expected in ["1234", "王建国", "党工委书记", "工作动态", "街道召开党建工作会议",
-                     "一街道第一支部", "通知公告"]:
+    for expected in [
+        "1234",
+        "王建国",
+        "党工委书记",
+        "工作动态",
+        "街道召开党建工作会议",
+        "一街道第一支部",
+        "通知公告",
+    ]:
         assert expected in text, expected
     assert "二街道第一支部" not in text  # a sibling's branch is not a child
 
@@ -71,11 +78,16 @@ def test_column_page_lists_items_of_subcolumns_paginated(org_tree, client):
     assert text.count("学习方案第") == 20
     second = client.get("/news/lxyz/?page=2", HTTP_HOST="da-s1-b1.localhost")
     assert second.content.decode().count("学习方案第") == 5
-    article = client.get("/news/lxyz/plan/article-0/".replace("article-0", plan.get_children().first().slug), HTTP_HOST="da-s1-b1.localhost")
+    article = client.get(
+        "/news/lxyz/plan/article-0/".replace("article-0", plan.get_children().first().slug),
+        HTTP_HOST="da-s1-b1.localhost",
+    )
     assert article.status_code == 200
 
 
-def test_org_home_query_count_does_not_grow_with_sites(org_tree, client, django_assert_max_num_queries):
+def test_org_home_query_count_does_not_grow_with_sites(
+    org_tree, client, django_assert_max_num_queries
+):
     client.get("/", HTTP_HOST="da-s1.localhost")  # warm caches
     with django_assert_max_num_queries(25):
         assert client.get("/", HTTP_HOST="da-s1.localhost").status_code == 200
@@ -83,10 +95,16 @@ def test_org_home_query_count_does_not_grow_with_sites(org_tree, client, django_
 
 def test_directory_search_by_name_code_and_kind(org_tree, client):
     by_name = client.get("/directory/", {"q": "第一支部"}, HTTP_HOST="localhost").content.decode()
-    assert "一街道第一支部" in by_name and "二街道第一支部" in by_name and ">甲区一街道</a>" not in by_name
+    assert (
+        "一街道第一支部" in by_name
+        and "二街道第一支部" in by_name
+        and ">甲区一街道</a>" not in by_name
+    )
     by_code = client.get("/directory/", {"q": "DA-S2"}, HTTP_HOST="localhost").content.decode()
     assert "甲区二街道" in by_code and "一街道第一支部" not in by_code
-    by_kind = client.get("/directory/", {"kind": "district"}, HTTP_HOST="localhost").content.decode()
+    by_kind = client.get(
+        "/directory/", {"kind": "district"}, HTTP_HOST="localhost"
+    ).content.decode()
     assert "甲区" in by_kind and "一街道第一支部" not in by_kind
     long = client.get("/directory/", {"q": "x" * 500, "page": "zz"}, HTTP_HOST="localhost")
     assert long.status_code == 200
@@ -99,7 +117,12 @@ def test_large_font_mode_and_security_headers(org_tree, client):
     assert 'class="large-font' in page.content.decode() or "large-font" in page.content.decode()
     csp = page["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
-    evil = client.get("/a11y/font/", {"size": "large", "next": "https://evil.example/"}, HTTP_HOST="localhost")
+    evil = client.get(
+        "/a11y/font/", {"size": "large", "next": "https://evil.example/"}, HTTP_HOST="localhost"
+    )
     assert evil["Location"] == "/"
     client.get("/a11y/font/", {"size": "normal"}, HTTP_HOST="localhost")
-    assert "large-font" not in client.get("/da/", HTTP_HOST="localhost").content.decode().split("<body")[0]
+    assert (
+        "large-font"
+        not in client.get("/da/", HTTP_HOST="localhost").content.decode().split("<body")[0]
+    )

@@ -64,8 +64,16 @@ PORTAL_ALLOWED_CHILD_KINDS = {
 }
 # Path segments owned by the portal itself; no organisation code may take them.
 PORTAL_RESERVED_CODES = [
-    "admin", "api", "static", "media", "documents", "directory", "a11y", "search",
-    "django-admin", "www",
+    "admin",
+    "api",
+    "static",
+    "media",
+    "documents",
+    "directory",
+    "a11y",
+    "search",
+    "django-admin",
+    "www",
 ]
 
 # Hosts are checked by sites.hosts.KnownHostMiddleware against the sites in the database,

@@ -12,16 +12,24 @@ class Command(BaseCommand):
         show_progress = options.get("verbosity", 1) >= 1
 
         def progress_factory(total, desc):
-            return tqdm(total=total, desc=desc, unit="个", disable=not show_progress,
-                        file=self.stderr._out, leave=False)
+            return tqdm(
+                total=total,
+                desc=desc,
+                unit="个",
+                disable=not show_progress,
+                file=self.stderr._out,
+                leave=False,
+            )
 
         password, new = load_demo(progress_factory=progress_factory)
         port = "" if settings.PORTAL_PORT == 80 else f":{settings.PORTAL_PORT}"
         base = f"http://{settings.PORTAL_DOMAIN}{port}"
         self.stdout.write(self.style.SUCCESS("演示门户已就绪。"))
         self.stdout.write(f"  门户首页:  {base}/")
-        self.stdout.write(f"  支部站点:  http://donghu-hp-yh-d1.{settings.PORTAL_DOMAIN}{port}/"
-                          f"（也可走路径 {base}/donghu/donghu-hp/donghu-hp-yh/donghu-hp-yh-d1/）")
+        self.stdout.write(
+            f"  支部站点:  http://donghu-hp-yh-d1.{settings.PORTAL_DOMAIN}{port}/"
+            f"（也可走路径 {base}/donghu/donghu-hp/donghu-hp-yh/donghu-hp-yh-d1/）"
+        )
         self.stdout.write(f"  站点导航:  {base}/directory/")
         self.stdout.write(f"  管理后台:  {base}/admin/")
         self.stdout.write(f"  管理员:    admin / {password}" + ("（新生成）" if new else ""))

@@ -28,8 +28,14 @@ class Command(BaseCommand):
         show_progress = options.get("verbosity", 1) >= 1
 
         def progress_factory(total, desc):
-            return tqdm(total=total, desc=desc, unit="个", disable=not show_progress,
-                        file=self.stderr._out, leave=False)
+            return tqdm(
+                total=total,
+                desc=desc,
+                unit="个",
+                disable=not show_progress,
+                file=self.stderr._out,
+                leave=False,
+            )
 
         try:
             report = provision_csv(data, dry_run=dry_run, progress_factory=progress_factory)
