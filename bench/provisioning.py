@@ -205,7 +205,12 @@ def capture_stock_page_urls():
     sites.apps.OrganisationSitesConfig.ready = ready
 
 
-def use_page_urls(mode):
+def use_page_urls(mode, reset=True):
+    """Put our page URL methods ("ours") or Wagtail's ("stock") on wagtail.models.Page.
+
+    Both keep their own caches (ours: the in-process site index; stock: the root-path
+    list in Django's cache and on the request), so switching needs no cache reset.
+    """
     from wagtail.models import Page
 
     chosen = _stock_page_urls if mode == "stock" else _ours_page_urls
@@ -215,7 +220,8 @@ def use_page_urls(mode):
                 delattr(Page, name)
         else:
             setattr(Page, name, chosen[name])
-    reset_caches()
+    if reset:
+        reset_caches()
 
 
 def page_urls_mode():
@@ -388,40 +394,102 @@ def portal_path(page, home):
     return "/" + page.url_path[len(home.url_path) :]
 
 
-def measure(client, path, requests, warmups, host=PORTAL_HOST):
+MODES = ("ours", "stock")
+
+
+def timed_get(client, path, host=PORTAL_HOST):
+    """One GET: (seconds, queries, SQL seconds as logged by Django, response)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def get():
-        response = client.get(path, HTTP_HOST=host)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {host}{path} -> {response.status_code}")
-        return response
-
-    for _ in range(warmups):
-        response = get()
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        get()
-        times.append(time.perf_counter() - start)
     with CaptureQueriesContext(connection) as queries:
-        response = get()
-    body = response.content
-    times_ms = sorted(t * 1000 for t in times)
-    return {
-        "path": path,
-        "requests": requests,
-        "warmups": warmups,
-        "median_ms": round(statistics.median(times_ms), 2),
-        "p90_ms": round(times_ms[int(0.9 * (len(times_ms) - 1))], 2),
-        "min_ms": round(times_ms[0], 2),
-        "max_ms": round(times_ms[-1], 2),
-        "queries": len(queries.captured_queries),
-        "links": body.count(b"href="),
-        "absolute_links": len(re.findall(rb'href="https?://', body)),
-        "bytes": len(body),
-    }
+        start = time.perf_counter()
+        response = client.get(path, HTTP_HOST=host)
+        seconds = time.perf_counter() - start
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {host}{path} -> {response.status_code}")
+    sql = sum(float(q["time"]) for q in queries.captured_queries)
+    return seconds, len(queries.captured_queries), sql, response
+
+
+class UrlTimer:
+    """Wraps the current Page.get_url (ours or stock) to time URL building itself."""
+
+    def __init__(self):
+        self.calls = 0
+        self.seconds = 0.0
+
+    def install(self):
+        from wagtail.models import Page
+
+        inner = Page.get_url
+        timer = self
+
+        def get_url(self, request=None, current_site=None):
+            start = time.perf_counter()
+            try:
+                return inner(self, request=request, current_site=current_site)
+            finally:
+                timer.calls += 1
+                timer.seconds += time.perf_counter() - start
+
+        Page.get_url = get_url
+        Page.url = property(get_url)
+
+
+def measure_modes(client, path, args, requests):
+    """Time `path` with our page URLs and with stock Wagtail's, requests interleaved.
+
+    Both modes are warmed up first; then each round does one request per mode, the order
+    alternating, so background load hits both alike. Every request counts its queries
+    and logged SQL time; a shorter instrumented pass then times Page.get_url itself.
+    """
+    for mode in MODES:
+        use_page_urls(mode, reset=False)
+        for _ in range(args.warmups):
+            timed_get(client, path)
+    samples = {mode: [] for mode in MODES}
+    for i in range(requests):
+        for mode in MODES if i % 2 == 0 else MODES[::-1]:
+            use_page_urls(mode, reset=False)
+            seconds, queries, sql, response = timed_get(client, path)
+            samples[mode].append((seconds, queries, sql))
+    results = {}
+    for mode in MODES:
+        use_page_urls(mode, reset=False)
+        timer = UrlTimer()
+        timer.install()
+        url_ms, url_calls = [], []
+        for _ in range(max(1, min(args.url_timing_requests, requests))):
+            timer.calls, timer.seconds = 0, 0.0
+            _, _, _, response = timed_get(client, path)
+            url_ms.append(timer.seconds * 1000)
+            url_calls.append(timer.calls)
+        use_page_urls(mode, reset=False)
+        body = response.content
+        times_ms = sorted(s[0] * 1000 for s in samples[mode])
+        query_counts = sorted({s[1] for s in samples[mode]})
+        results[mode] = {
+            "path": path,
+            "mode": mode,
+            "requests": requests,
+            "warmups": args.warmups,
+            "median_ms": round(statistics.median(times_ms), 2),
+            "p90_ms": round(times_ms[int(0.9 * (len(times_ms) - 1))], 2),
+            "min_ms": round(times_ms[0], 2),
+            "max_ms": round(times_ms[-1], 2),
+            "queries": query_counts[-1],
+            "queries_varied": query_counts if len(query_counts) > 1 else None,
+            "sql_ms": round(statistics.median(s[2] * 1000 for s in samples[mode]), 2),
+            "url_ms": round(statistics.median(url_ms), 2),
+            "get_url_calls": max(url_calls),
+            "links": body.count(b"href="),
+            "absolute_links": len(re.findall(rb'href="https?://', body)),
+            "site_filter_choices": body.count(b'name="site"'),
+            "bytes": len(body),
+        }
+    use_page_urls("ours", reset=False)
+    return results
 
 
 def render_set(report, label, sites, pages, args):
@@ -432,19 +500,18 @@ def render_set(report, label, sites, pages, args):
 
     home = PortalHomePage.objects.get()
     client = Client()
-    for mode in ("ours", "stock"):
-        use_page_urls(mode)
-        assert page_urls_mode() == mode
-        for name, page in pages:
-            path = portal_path(page, home)
-            result = measure(client, path, args.requests, args.warmups)
-            result.update(page=name, sites=sites, mode=mode, label=label)
+    for name, page in pages:
+        path = portal_path(page, home)
+        for mode, result in measure_modes(client, path, args, args.requests).items():
+            result.update(page=name, sites=sites, label=label)
             report["renders"].append(result)
             log(
-                f"  {label:<10} {name:<14} {mode:<5} median {result['median_ms']:8.2f} ms, "
-                f"{result['queries']:3d} queries, {result['links']:3d} links ({path})"
+                f"  {label:<6} {name:<14} {mode:<5} median {result['median_ms']:8.2f} ms "
+                f"(SQL {result['sql_ms']:6.2f}, URLs {result['url_ms']:6.2f} ms in "
+                f"{result['get_url_calls']} get_url), {result['queries']:3d} queries, "
+                f"{result['links']:3d} links ({path})"
             )
-    use_page_urls("ours")
+    use_page_urls("ours", reset=False)
 
 
 def admin_explorer(report, branch, home, args):
@@ -463,27 +530,26 @@ def admin_explorer(report, branch, home, args):
         ("superuser", admin, home),
         ("superuser", admin, branch),
     ]
-    for mode in ("ours", "stock"):
-        use_page_urls(mode)
-        for who, user, page in cases:
-            client = Client()
-            client.force_login(user)
-            path = f"/admin/pages/{page.pk}/"
-            result = measure(client, path, args.admin_requests, args.warmups)
-            what = "branch" if page.pk == branch.pk else "portal home"
+    for who, user, page in cases:
+        client = Client()
+        client.force_login(user)
+        path = f"/admin/pages/{page.pk}/"
+        what = "branch" if page.pk == branch.pk else "portal home"
+        for mode, result in measure_modes(client, path, args, args.admin_requests).items():
             result.update(
                 user=who,
                 page=what,
-                mode=mode,
                 page_id=page.pk,
                 user_page_permission_rows=user_permission_rows(user),
             )
             report["admin"].append(result)
             log(
                 f"  admin explorer {who:<13} {what:<11} {mode:<5} median "
-                f"{result['median_ms']:8.2f} ms, {result['queries']:3d} queries"
+                f"{result['median_ms']:8.2f} ms (SQL {result['sql_ms']:6.2f} ms), "
+                f"{result['queries']:3d} queries, {result['site_filter_choices']} site "
+                f"filter choices, {result['bytes'] // 1024} KiB"
             )
-    use_page_urls("ours")
+    use_page_urls("ours", reset=False)
 
 
 def user_permission_rows(user):
@@ -569,38 +635,66 @@ def print_report(report):
             [[label, *(counts[label][k] for k in keys)] for label in counts],
         )
     renders = report["renders"]
+    args = report["args"]
     if renders:
         table(
-            "Organisation home on the portal host (Django test client, "
-            f"median of {report['args']['requests']} after {report['args']['warmups']} warm-ups)",
-            ["page", "sites", "URLs", "median ms", "p90 ms", "queries", "links", "abs. links"],
+            "Organisation home on the portal host (Django test client; median of "
+            f"{args['requests']} interleaved requests per mode after {args['warmups']} warm-ups; "
+            "URL ms = time inside Page.get_url)",
+            [
+                "page",
+                "sites",
+                "URLs",
+                "median ms",
+                "p90 ms",
+                "SQL ms",
+                "URL ms",
+                "get_url",
+                "queries",
+                "links",
+            ],
             [
                 [
                     r["page"],
                     f"{r['sites']:,}",
                     r["mode"],
-                    f"{r['median_ms']:.2f}",
-                    f"{r['p90_ms']:.2f}",
+                    f"{r['median_ms']:.1f}",
+                    f"{r['p90_ms']:.1f}",
+                    f"{r['sql_ms']:.1f}",
+                    f"{r['url_ms']:.2f}",
+                    r["get_url_calls"],
                     r["queries"],
                     r["links"],
-                    r["absolute_links"],
                 ]
                 for r in renders
             ],
         )
     ratios = report["ratios"]
     if ratios:
+        small, big = report["city"]["small_sites"], report["city"]["sites"]
         table(
-            f"Scaling: render time at {report['city']['sites']:,} sites / at "
-            f"{report['city']['small_sites']} sites "
-            f"(target ours <= {TARGET_RATIO}x)",
-            ["page", "ours ratio", "ours queries", "stock ratio", "stock queries", "target"],
+            f"Scaling {small} -> {big:,} sites: render time ratio (target ours <= "
+            f"{TARGET_RATIO}x), URL-building and SQL time, queries",
+            [
+                "page",
+                "ours ratio",
+                "stock ratio",
+                "ours URL ms",
+                "stock URL ms",
+                "SQL ms",
+                "queries ours",
+                "queries stock",
+                "target",
+            ],
             [
                 [
                     r["page"],
                     f"{r['ours_ratio']:.2f}x",
-                    f"{r['ours_queries'][0]} -> {r['ours_queries'][1]}",
                     f"{r['stock_ratio']:.2f}x",
+                    f"{r['ours_url_ms'][0]:.2f} -> {r['ours_url_ms'][1]:.2f}",
+                    f"{r['stock_url_ms'][0]:.2f} -> {r['stock_url_ms'][1]:.2f}",
+                    f"{r['ours_sql_ms'][0]:.1f} -> {r['ours_sql_ms'][1]:.1f}",
+                    f"{r['ours_queries'][0]} -> {r['ours_queries'][1]}",
                     f"{r['stock_queries'][0]} -> {r['stock_queries'][1]}",
                     "ok" if r["ours_within_target"] else "MISSED",
                 ]
@@ -609,30 +703,41 @@ def print_report(report):
         )
     if report["admin"]:
         table(
-            f"Admin page explorer at {report['city']['sites']:,} sites "
-            f"(median of {report['args']['admin_requests']})",
+            f"Admin page explorer /admin/pages/<id>/ at {report['city']['sites']:,} sites "
+            f"(median of {args['admin_requests']} interleaved requests per mode)",
             [
                 "user",
                 "explorer of",
                 "URLs",
                 "median ms",
                 "p90 ms",
+                "SQL ms",
                 "queries",
-                "user's page perm rows",
+                "perm rows",
+                "site filter choices",
+                "KiB",
             ],
             [
                 [
                     a["user"],
                     a["page"],
                     a["mode"],
-                    f"{a['median_ms']:.2f}",
-                    f"{a['p90_ms']:.2f}",
+                    f"{a['median_ms']:.1f}",
+                    f"{a['p90_ms']:.1f}",
+                    f"{a['sql_ms']:.1f}",
                     a["queries"],
                     a["user_page_permission_rows"],
+                    a["site_filter_choices"],
+                    a["bytes"] // 1024,
                 ]
                 for a in report["admin"]
             ],
         )
+    print(
+        f"\nload average (1 min) at start {report['load_average']['start']}, "
+        f"end {report['load_average'].get('end')}; total {report['total_seconds']:.0f}s; "
+        f"templates: {report.get('templates', {}).get('source')}"
+    )
     if report["errors"]:
         print("\nErrors:")
         for error in report["errors"]:
@@ -649,14 +754,19 @@ def compute_ratios(report, small_sites, big_sites):
     for page in ("district home", "portal home"):
         row = {"page": page}
         ok = True
-        for mode in ("ours", "stock"):
+        for mode in MODES:
             small, big = find(page, small_sites, mode), find(page, big_sites, mode)
             if small is None or big is None:
                 ok = False
                 break
             row[f"{mode}_ratio"] = round(big["median_ms"] / small["median_ms"], 3)
-            row[f"{mode}_queries"] = [small["queries"], big["queries"]]
             row[f"{mode}_ms"] = [small["median_ms"], big["median_ms"]]
+            row[f"{mode}_queries"] = [small["queries"], big["queries"]]
+            row[f"{mode}_sql_ms"] = [small["sql_ms"], big["sql_ms"]]
+            row[f"{mode}_url_ms"] = [small["url_ms"], big["url_ms"]]
+            row[f"{mode}_links"] = [small["links"], big["links"]]
+            non_sql = [small["median_ms"] - small["sql_ms"], big["median_ms"] - big["sql_ms"]]
+            row[f"{mode}_non_sql_ratio"] = round(non_sql[1] / non_sql[0], 3)
         if ok:
             row["ours_within_target"] = row["ours_ratio"] <= TARGET_RATIO
             report["ratios"].append(row)
@@ -706,7 +816,13 @@ def parse_args():
     parser.add_argument("--streets-per-district", type=int, default=16)
     parser.add_argument("--branches", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=30, help="measured requests per page")
-    parser.add_argument("--admin-requests", type=int, default=30)
+    parser.add_argument("--admin-requests", type=int, default=10)
+    parser.add_argument(
+        "--url-timing-requests",
+        type=int,
+        default=10,
+        help="extra requests per page and mode with Page.get_url timed",
+    )
     parser.add_argument("--warmups", type=int, default=3)
     parser.add_argument(
         "--profile",
@@ -748,6 +864,7 @@ def main():
         "ratios": [],
         "admin": [],
         "errors": [],
+        "load_average": {"start": round(os.getloadavg()[0], 2)},
     }
     steps = report["provisioning"]["steps"]
     report["page_urls"] = {
@@ -894,6 +1011,7 @@ def main():
         report["errors"].append(traceback.format_exc())
         log("FAILED:\n" + traceback.format_exc())
     finally:
+        report["load_average"]["end"] = round(os.getloadavg()[0], 2)
         report["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
         report["total_seconds"] = round(time.perf_counter() - _t0, 1)
         report["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

@@ -1,6 +1,8 @@
 """What organisation and column pages show: small querysets, no per-site loops."""
 
 from django.core.paginator import Paginator
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber, Substr
 from wagtail.models import Page
 
 from .kinds import kind_label
@@ -9,25 +11,49 @@ LATEST_PER_COLUMN = 5
 COLUMN_PAGE_SIZE = 20
 
 
-def latest_in(column, limit=LATEST_PER_COLUMN):
-    """Newest live non-column pages anywhere under a column (one query)."""
+def articles_under(page):
     from content.models import ArticlePage
 
     return (
         ArticlePage.objects.live()
         .public()
-        .descendant_of(column)
-        .order_by("-date", "-pk")
-        .only("id", "title", "date", "url_path", "path", "depth", "slug", "summary")[:limit]
+        .descendant_of(page)
+        .only("id", "title", "date", "url_path", "path", "depth", "slug", "summary")
     )
+
+
+def latest_in(column):
+    """Newest live articles anywhere under a column, newest first (for pagination)."""
+    return articles_under(column).order_by("-date", "-pk")
+
+
+def latest_per_column(org, columns, limit=LATEST_PER_COLUMN):
+    """{column path: newest `limit` articles under it}, for all columns in one query.
+
+    A window function numbers the articles within each top-level column (the first
+    steps of the tree path), so the home page costs the same whatever the column count.
+    """
+    column_prefix = Substr("path", 1, (org.depth + 1) * org.steplen)
+    ranked = articles_under(org).annotate(
+        column_path=column_prefix,
+        rank=Window(
+            RowNumber(), partition_by=[column_prefix], order_by=[F("date").desc(), F("pk").desc()]
+        ),
+    )
+    grouped = {column.path: [] for column in columns}
+    for article in ranked.filter(rank__lte=limit).order_by("column_path", "rank"):
+        if article.column_path in grouped:
+            grouped[article.column_path].append(article)
+    return grouped
 
 
 def organisation_home_context(org):
     columns = list(org.top_columns().specific())
+    latest = latest_per_column(org, columns)
     return {
         "kind_label": kind_label(org.kind),
         "leaders": list(org.leaders.select_related("photo").all()),
-        "columns": [{"page": column, "latest": list(latest_in(column))} for column in columns],
+        "columns": [{"page": column, "latest": latest[column.path]} for column in columns],
         "child_organisations": list(
             org.child_organisations().only("id", "title", "url_path", "path", "depth", "slug")
         ),
@@ -36,7 +62,7 @@ def organisation_home_context(org):
 
 def column_context(column, request):
     subcolumns = list(Page.objects.child_of(column).live().type(column.__class__).order_by("path"))
-    items = latest_in(column, limit=None)
+    items = latest_in(column)
     paginator = Paginator(items, COLUMN_PAGE_SIZE)
     page_number = request.GET.get("page") if request is not None else 1
     return {
