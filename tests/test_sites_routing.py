@@ -142,3 +142,10 @@ def test_large_font_mode_and_security_headers(org_tree, client):
         "large-font"
         not in client.get("/da/", HTTP_HOST="localhost").content.decode().split("<body")[0]
     )
+
+
+def test_chinese_first_even_for_an_english_browser(org_tree, client):
+    missing = client.get("/nope/", HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert "页面不存在" in missing.content.decode()
+    login = client.get("/admin/login/", HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert login.status_code == 200 and "登录" in login.content.decode()

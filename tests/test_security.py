@@ -1,0 +1,24 @@
+"""Login lockout (django-axes) and security headers."""
+
+from .factories import UserFactory
+
+
+def test_admin_login_locks_after_five_failures(org_tree, client):
+    UserFactory(username="secretary", is_staff=True, groups=["da-s1:editors"])
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "secretary", "password": "wrong"})
+    locked = client.post("/admin/login/", {"username": "secretary", "password": "correct-horse-9"})
+    assert locked.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address is not affected.
+    UserFactory(username="other", is_staff=True, groups=["da-s2:editors"])
+    ok = client.post("/admin/login/", {"username": "other", "password": "correct-horse-9"})
+    assert ok.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_admin_gets_its_own_csp_and_pages_get_the_strict_one(org_tree, client):
+    admin_csp = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" in admin_csp and "object-src 'none'" in admin_csp
+    page = client.get("/", HTTP_HOST="localhost")
+    assert "'unsafe-inline'" not in page["Content-Security-Policy"]
+    assert page["X-Content-Type-Options"] == "nosniff"
