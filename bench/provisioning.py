@@ -397,19 +397,34 @@ def portal_path(page, home):
 MODES = ("ours", "stock")
 
 
+class SqlTimer:
+    """execute_wrapper timing every statement's execute() (SQLite: the first step)."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
 def timed_get(client, path, host=PORTAL_HOST):
-    """One GET: (seconds, queries, SQL seconds as logged by Django, response)."""
-    from django.db import connection
+    """One GET: (seconds, queries, SQL execute seconds, response)."""
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as queries:
+    reset_queries()  # DEBUG keeps at most 9,000 queries; provisioning fills that log
+    sql = SqlTimer()
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(sql):
         start = time.perf_counter()
         response = client.get(path, HTTP_HOST=host)
         seconds = time.perf_counter() - start
     if response.status_code != 200:
         raise RuntimeError(f"GET {host}{path} -> {response.status_code}")
-    sql = sum(float(q["time"]) for q in queries.captured_queries)
-    return seconds, len(queries.captured_queries), sql, response
+    return seconds, len(queries.captured_queries), sql.seconds, response
 
 
 class UrlTimer:
@@ -794,8 +809,16 @@ def environment_info():
             text=True,
             check=False,
         ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--short", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split("\n")
+        dirty = [line[3:] for line in dirty if line.strip()]
     except OSError:
-        commit = ""
+        commit, dirty = "", []
     return {
         "python": platform.python_version(),
         "django": django.get_version(),
@@ -804,6 +827,7 @@ def environment_info():
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "git_commit": commit,
+        "git_modified_files": dirty,
     }
 
 

@@ -16,6 +16,7 @@ from wagtail.search import index
 
 from .forms import OrganisationPageForm
 from .kinds import OrganisationKind
+from .tree import children_q, descendants_q
 
 CODE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 code_validator = RegexValidator(
@@ -108,14 +109,13 @@ class OrganisationPage(Page):
     @classmethod
     def in_subtree(cls, page, inclusive=True):
         """All organisations under `page`, as one path-prefix query."""
-        qs = cls.objects.filter(path__startswith=page.path)
-        return qs if inclusive else qs.exclude(pk=page.pk)
+        return cls.objects.filter(descendants_q(page, inclusive=inclusive))
 
     def child_organisations(self):
-        return OrganisationPage.objects.child_of(self).live().order_by("path")
+        return OrganisationPage.objects.filter(children_q(self)).live().order_by("path")
 
     def top_columns(self):
-        return ColumnPage.objects.child_of(self).live().order_by("path")
+        return ColumnPage.objects.filter(children_q(self)).live().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         from .presentation import organisation_home_context

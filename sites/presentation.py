@@ -1,30 +1,35 @@
 """What organisation and column pages show: small querysets, no per-site loops."""
 
+from functools import reduce
+from operator import or_
+
 from django.core.paginator import Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber, Substr
 from wagtail.models import Page
 
 from .kinds import kind_label
+from .tree import children_q, descendants_q
 
 LATEST_PER_COLUMN = 5
 COLUMN_PAGE_SIZE = 20
 
 
-def articles_under(page):
+def articles_in(where):
+    """Live public articles matching a tree filter (see sites.tree)."""
     from content.models import ArticlePage
 
     return (
         ArticlePage.objects.live()
         .public()
-        .descendant_of(page)
+        .filter(where)
         .only("id", "title", "date", "url_path", "path", "depth", "slug", "summary")
     )
 
 
 def latest_in(column):
     """Newest live articles anywhere under a column, newest first (for pagination)."""
-    return articles_under(column).order_by("-date", "-pk")
+    return articles_in(descendants_q(column)).order_by("-date", "-pk")
 
 
 def latest_per_column(org, columns, limit=LATEST_PER_COLUMN):
@@ -33,11 +38,16 @@ def latest_per_column(org, columns, limit=LATEST_PER_COLUMN):
     A window function numbers the articles within each top-level column (the first
     steps of the tree path), so the home page costs the same whatever the column count.
     """
+    if not columns:
+        return {}
     column_prefix = Substr("path", 1, (org.depth + 1) * org.steplen)
-    ranked = articles_under(org).annotate(
+    in_columns = reduce(or_, (descendants_q(column) for column in columns))
+    ranked = articles_in(in_columns).annotate(
         column_path=column_prefix,
         rank=Window(
-            RowNumber(), partition_by=[column_prefix], order_by=[F("date").desc(), F("pk").desc()]
+            RowNumber(),
+            partition_by=[column_prefix],
+            order_by=[F("date").desc(), F("pk").desc()],
         ),
     )
     grouped = {column.path: [] for column in columns}
@@ -61,7 +71,9 @@ def organisation_home_context(org):
 
 
 def column_context(column, request):
-    subcolumns = list(Page.objects.child_of(column).live().type(column.__class__).order_by("path"))
+    subcolumns = list(
+        Page.objects.filter(children_q(column)).live().type(column.__class__).order_by("path")
+    )
     items = latest_in(column)
     paginator = Paginator(items, COLUMN_PAGE_SIZE)
     page_number = request.GET.get("page") if request is not None else 1

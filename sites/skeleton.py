@@ -18,6 +18,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from .kinds import OrganisationKind
+from .tree import below_path_q
 
 SKELETON_DIR = Path(__file__).resolve().parent / "skeletons"
 DEFAULT_COLUMN_TYPE = "orgs.ColumnPage"
@@ -104,7 +105,7 @@ def existing_columns(org_paths=None):
     if org_paths is not None:
         cond = Q(pk__in=[])
         for prefix in org_paths:
-            cond |= Q(path__startswith=prefix)
+            cond |= below_path_q(prefix)
         qs = qs.filter(cond)
     return {(page.path[:-steplen], page.slug): page for page in qs.iterator(chunk_size=5000)}
 

