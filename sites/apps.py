@@ -9,6 +9,7 @@ class OrganisationSitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals, site_index  # noqa: F401
+        from . import admin_filters, signals, site_index  # noqa: F401
 
         site_index.install_fast_page_urls()
+        admin_filters.install_site_filter()

@@ -1,5 +1,7 @@
 """Organisations created or edited in the Wagtail admin follow the same rules as the CSV."""
 
+import re
+
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
@@ -61,3 +63,24 @@ def test_branch_editor_explorer_starts_at_their_branch(org_tree, client):
     # Wagtail sends them back to the top of what they may explore: their own branch.
     assert sibling.status_code == 302
     assert sibling["Location"] == f"/admin/pages/{org_tree['da-s1-b1'].pk}/"
+
+
+def site_checkboxes(html):
+    return re.findall(r'<input[^>]*name="site"[^>]*value="(\d+)"', html)
+
+
+def test_explorer_site_filter_offers_only_nearby_sites(org_tree, client):
+    client.force_login(UserFactory(username="b1", groups=["da-s1-b1:editors"]))
+    html = client.get(f"/admin/pages/{org_tree['da-s1-b1'].pk}/").content.decode()
+    own_site = Site.objects.get(root_page=org_tree["da-s1-b1"])
+    assert site_checkboxes(html) == [str(own_site.pk)]
+
+    client.force_login(UserFactory(username="d", groups=["da:editors"]))
+    html = client.get(f"/admin/pages/{org_tree['da'].pk}/").content.decode()
+    expected = Site.objects.filter(root_page__in=[org_tree[c] for c in ("da", "da-s1", "da-s2")])
+    assert sorted(site_checkboxes(html)) == sorted(str(s.pk) for s in expected)
+
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    html = client.get(f"/admin/pages/{org_tree['home'].pk}/").content.decode()
+    expected = Site.objects.filter(root_page__in=[org_tree["home"], org_tree["da"]])
+    assert sorted(site_checkboxes(html)) == sorted(str(s.pk) for s in expected)
