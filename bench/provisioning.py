@@ -37,7 +37,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
-FALLBACK_TEMPLATES = BENCH_DIR / "templates"
 
 PORTAL_TITLE, PORTAL_CODE = "江城市", "jiangcheng"
 PORTAL_HOST = "localhost"
@@ -273,41 +272,6 @@ def close_database():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connections.close_all()
-
-
-def choose_templates(report):
-    """Project templates when they exist, else the bench's minimal fallback ones."""
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
-    names = ["sites/organisation_page.html", "portal/portal_home_page.html"]
-    missing = []
-    for name in names:
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            missing.append(name)
-    if missing:
-        use_fallback_templates()
-        report["templates"] = {"source": "bench fallback", "missing_in_project": missing}
-        log(f"project templates missing ({', '.join(missing)}): using bench/templates/")
-    else:
-        report["templates"] = {"source": "project", "missing_in_project": []}
-        log("using the project's templates")
-
-
-def use_fallback_templates():
-    from django.conf import settings
-    from django.forms.renderers import get_default_renderer
-    from django.template import engines
-    from django.template.engine import Engine
-
-    settings.TEMPLATES[0]["DIRS"] = [FALLBACK_TEMPLATES, *settings.TEMPLATES[0]["DIRS"]]
-    engines.__dict__.pop("templates", None)
-    engines._templates = None
-    engines._engines = {}
-    Engine.get_default.cache_clear()
-    get_default_renderer.cache_clear()
 
 
 # --- Measurements ----------------------------------------------------------------------
@@ -681,7 +645,7 @@ def print_report(report):
                     r["queries"],
                     r["links"],
                 ]
-                for r in renders
+                for r in sorted(renders, key=lambda r: r["sites"])
             ],
         )
     ratios = report["ratios"]
@@ -750,8 +714,7 @@ def print_report(report):
         )
     print(
         f"\nload average (1 min) at start {report['load_average']['start']}, "
-        f"end {report['load_average'].get('end')}; total {report['total_seconds']:.0f}s; "
-        f"templates: {report.get('templates', {}).get('source')}"
+        f"end {report['load_average'].get('end')}; total {report['total_seconds']:.0f}s"
     )
     if report["errors"]:
         print("\nErrors:")
@@ -902,7 +865,6 @@ def main():
     if _ours_page_urls["get_url"] is _MISSING or page_urls_mode() != "ours":
         raise SystemExit("sites.apps did not install the fast page URLs; nothing to compare")
     try:
-        choose_templates(report)
         csv_big = write_csv(work_dir / "city.csv", rows)
         csv_small = write_csv(work_dir / "districts.csv", [r for r in rows if r[3] == "district"])
         log(f"CSV: {len(rows):,} organisations + portal home = {big_sites:,} sites ({csv_big})")
@@ -935,15 +897,7 @@ def main():
         district = OrganisationPage.objects.get(code="d01")
         add_articles(district)
         add_articles(home)
-        home.refresh_from_db()
-        log(f"rendering at {small_sites} sites")
-        render_set(
-            report,
-            f"{small_sites}",
-            small_sites,
-            [("portal home", home), ("district home", district)],
-            args,
-        )
+        small_pages = [("portal home", home), ("district home", district)]
         report["small_counts"] = db_counts()
         close_database()
 
@@ -1014,7 +968,19 @@ def main():
             [("portal home", home), ("district home", district), ("branch home", branch)],
             args,
         )
+        close_database()
+
+        # Rendered right after the city (not at the start, in a cold process) so both
+        # sizes are measured under the same machine conditions.
+        use_database(small_db)
+        for _, page in small_pages:
+            page.refresh_from_db()
+        log(f"rendering at {small_sites} sites")
+        render_set(report, f"{small_sites}", small_sites, small_pages, args)
+        close_database()
         compute_ratios(report, small_sites, big_sites)
+
+        use_database(city_db)
         log("admin page explorer")
         admin_explorer(report, branch, home, args)
         close_database()
