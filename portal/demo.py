@@ -15,12 +15,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from wagtail.documents.models import Document
 from wagtail.images.models import Image
+from wagtail.rich_text import RichText
 
 from content.models import ArticlePage
 from sites.models import ColumnPage, OrganisationLeader, OrganisationPage
@@ -92,6 +95,33 @@ DEMO_USERS = [
     ("district_editor", "donghu:editors", "东湖区 编辑（可管理全区下级站点）"),
 ]
 PASSWORD_FILE = "demo-admin-password"
+# Demo directives: fictional texts with "演示" document numbers, three per library level.
+DIRECTIVES = {
+    "central": (
+        "中共中央（演示）",
+        [
+            ("关于在全党深入开展主题教育的通知（演示）", "学习"),
+            ("关于加强基层党组织建设的意见（演示）", "组织建设"),
+            ("关于推进“三会一课”制度化规范化的通知（演示）", "组织生活"),
+        ],
+    ),
+    "province": (
+        "中共××省委（演示）",
+        [
+            ("关于学习贯彻党的二十大精神的实施方案（演示）", "学习"),
+            ("关于开展基层组织建设提升年活动的通知（演示）", "组织建设"),
+            ("关于加强党员教育管理的若干措施（演示）", "党员教育"),
+        ],
+    ),
+    "city": (
+        "中共江城市委（演示）",
+        [
+            ("关于推进“手机+党支部”平台建设的通知（演示）", "信息化"),
+            ("关于开展主题党日活动的指导意见（演示）", "组织生活"),
+            ("关于整顿软弱涣散基层党组织的工作方案（演示）", "后进整顿"),
+        ],
+    ),
+}
 
 
 def demo_rows():
@@ -195,6 +225,121 @@ def _ensure_articles(branch, rng):
         )
 
 
+def _demo_pdf(title):
+    """A small valid PDF for an attachment (ASCII text; the title is in the file name)."""
+    text = "Demo attachment - portal"
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    out.seek(0)
+    return out
+
+
+def _add_directive(index, title, issuer, topic, number, issued_at, collection):
+    from content.models import DirectiveAttachment, DirectivePage
+
+    if DirectivePage.objects.child_of(index).filter(slug=f"demo-{index.slug}-{number}").exists():
+        return None
+    document = Document(title=f"{title} 附件", collection=collection)
+    document.file.save(f"directive-{index.slug}-{number}.pdf", File(_demo_pdf(title)), save=False)
+    document.save()
+    body = [
+        ("heading", {"text": "一、总体要求", "level": "h2"}),
+        (
+            "paragraph",
+            RichText(f"<p>各级党组织要把{topic}作为重要政治任务，结合实际认真抓好贯彻落实。</p>"),
+        ),
+        ("quote", {"text": "不忘初心、牢记使命。", "source": ""}),
+        ("heading", {"text": "二、主要任务", "level": "h2"}),
+        (
+            "paragraph",
+            RichText("<p>（一）加强组织领导；（二）丰富学习载体；（三）严格督促检查。</p>"),
+        ),
+        (
+            "table",
+            {
+                "data": [
+                    ["任务", "责任单位", "完成时限"],
+                    ["集中学习", "各党支部", "每月一次"],
+                    ["专题研讨", "各党委", "每季度一次"],
+                ],
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+            },
+        ),
+    ]
+    directive = DirectivePage(
+        title=title,
+        slug=f"demo-{index.slug}-{number}",
+        doc_number=f"演示〔{issued_at.year}〕{number}号",
+        issuer=issuer,
+        issued_at=issued_at,
+        summary=f"就{topic}工作作出部署，请各级党组织认真学习、抓好落实。",
+        body=body,
+    )
+    index.add_child(instance=directive)
+    directive.tags.add(topic)
+    DirectiveAttachment.objects.create(page=directive, document=document, sort_order=0)
+    directive.save_revision().publish()
+    return directive
+
+
+def _ensure_directives(home):
+    from content.models import DirectiveIndexPage, PinnedDirective
+
+    library = {
+        i.level: i
+        for i in DirectiveIndexPage.objects.child_of(
+            ColumnPage.objects.child_of(home).get(slug="topics")
+        )
+    }
+    collection = home.access.collection
+    today = timezone.localdate()
+    for level, (issuer, items) in DIRECTIVES.items():
+        for number, (title, topic) in enumerate(items, start=1):
+            issued = today - timedelta(days=30 * number + len(level))
+            _add_directive(library[level], title, issuer, topic, number, issued, collection)
+    district = OrganisationPage.objects.get(code="donghu")
+    own = DirectiveIndexPage.objects.child_of(district).get(slug="directives")
+    _add_directive(
+        own,
+        "关于东湖区开展党员志愿服务月活动的通知（演示）",
+        "中共东湖区委（演示）",
+        "志愿服务",
+        1,
+        today - timedelta(days=3),
+        district.access.collection,
+    )
+    branch = OrganisationPage.objects.get(code="donghu-hp-yh-d1")
+    if not PinnedDirective.objects.filter(organisation=branch).exists():
+        first = library["central"].get_children().live().first()
+        if first is not None:
+            PinnedDirective.objects.create(
+                organisation=branch,
+                directive_id=first.pk,
+                sort_order=0,
+                note="支部全体党员逐段学习，结合社区服务谈体会，做到学用结合。",
+            )
+
+
 def _ensure_users(password):
     from django.contrib.auth.models import Group
 
@@ -227,5 +372,6 @@ def load_demo(progress_factory=None):
             _ensure_leaders(org, org.access.collection, rng)
             if org.kind == "branch":
                 _ensure_articles(org, rng)
+        _ensure_directives(home)
         _ensure_users(password)
     return password, new_password

@@ -47,7 +47,7 @@ class OrganisationPage(Page):
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
 
     parent_page_types = ["portal.PortalHomePage", "orgs.OrganisationPage"]
-    subpage_types = ["orgs.OrganisationPage", "orgs.ColumnPage"]
+    subpage_types = ["orgs.OrganisationPage", "orgs.ColumnPage", "content.DirectiveIndexPage"]
     template = "sites/organisation_page.html"
     base_form_class = OrganisationPageForm
 
@@ -56,6 +56,7 @@ class OrganisationPage(Page):
         FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
         FieldPanel("intro"),
         InlinePanel("leaders", heading="领导班子", label="成员"),
+        InlinePanel("pinned_directives", heading="置顶上级精神（学习体会）", label="置顶文件"),
         MultiFieldPanel(
             [
                 FieldRowPanel(
@@ -100,11 +101,18 @@ class OrganisationPage(Page):
         if self.code in settings.PORTAL_RESERVED_CODES:
             raise ValidationError({"code": f"“{self.code}”是门户保留的名称，请换一个代码。"})
 
-    def full_clean(self, *args, **kwargs):
+    def _slug_from_code(self):
         # Slug and code are the same thing: the path segment on the portal host.
         if self.code:
             self.slug = self.code.strip().lower()
+
+    def full_clean(self, *args, **kwargs):
+        self._slug_from_code()
         super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):  # what Page.save() runs for drafts
+        self._slug_from_code()
+        super().minimal_clean()
 
     @classmethod
     def in_subtree(cls, page, inclusive=True):
@@ -154,7 +162,13 @@ class ColumnPage(Page):
     intro = models.TextField("栏目说明", blank=True)
 
     parent_page_types = ["orgs.OrganisationPage", "portal.PortalHomePage", "orgs.ColumnPage"]
-    subpage_types = ["orgs.ColumnPage", "content.ArticlePage"]
+    subpage_types = [
+        "orgs.ColumnPage",
+        "content.DirectiveIndexPage",
+        "content.ArticlePage",
+        "content.NoticePage",
+        "content.DisclosurePage",
+    ]
     template = "sites/column_page.html"
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

@@ -58,9 +58,16 @@ def latest_per_column(org, columns, limit=LATEST_PER_COLUMN):
 
 
 def organisation_home_context(org):
+    from content.presentation import organisation_directives_context
+
     columns = list(org.top_columns().specific())
     latest = latest_per_column(org, columns)
+    directive_context = organisation_directives_context(org, columns)
+    latest.update(directive_context.pop("latest_by_column"))
+    hubs = directive_context.pop("directive_hubs")
+    columns = [column for column in columns if column.path not in hubs]
     return {
+        **directive_context,
         "kind_label": kind_label(org.kind),
         "leaders": list(org.leaders.select_related("photo").all()),
         "columns": [{"page": column, "latest": latest[column.path]} for column in columns],

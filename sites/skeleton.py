@@ -30,11 +30,19 @@ class ColumnSpec:
     title: str
     type: str = DEFAULT_COLUMN_TYPE
     intro: str = ""
+    fields: tuple = ()  # extra (name, value) pairs for the page, e.g. (("level", "central"),)
     children: tuple = field(default_factory=tuple)
 
     @property
     def model(self):
         return apps.get_model(self.type)
+
+    def build(self, **attrs):
+        """An unsaved page of this column's model."""
+        page = self.model(title=self.title, slug=self.slug, **dict(self.fields), **attrs)
+        if self.intro and hasattr(page, "intro"):
+            page.intro = self.intro
+        return page
 
     def count(self):
         return 1 + sum(child.count() for child in self.children)
@@ -55,6 +63,7 @@ def _parse_columns(items, where):
                 title=str(item["title"]),
                 type=item.get("type", DEFAULT_COLUMN_TYPE),
                 intro=item.get("intro", ""),
+                fields=tuple(sorted((item.get("fields") or {}).items())),
                 children=tuple(_parse_columns(item.get("children"), f"{where}/{item['slug']}")),
             )
         )
@@ -126,9 +135,7 @@ def apply_columns(parent, specs, existing):
     for spec in specs:
         page = existing.get((parent.path, spec.slug))
         if page is None:
-            page = spec.model(title=spec.title, slug=spec.slug)
-            if spec.intro and hasattr(page, "intro"):
-                page.intro = spec.intro
+            page = spec.build()
             parent.add_child(instance=page)
             existing[(parent.path, spec.slug)] = page
             created += 1
@@ -157,10 +164,8 @@ def bulk_create_columns(parent, specs, existing):
             path = parent_path + Page._int2str(position).rjust(Page.steplen, "0")
             model = spec.model
             content_type = page_ct.setdefault(model, ContentType.objects.get_for_model(model))
-            page = model(
-                title=spec.title,
+            page = spec.build(
                 draft_title=spec.title,
-                slug=spec.slug,
                 path=path,
                 depth=depth,
                 numchild=len(spec.children),
@@ -173,8 +178,6 @@ def bulk_create_columns(parent, specs, existing):
                 last_published_at=now,
                 translation_key=uuid.uuid4(),
             )
-            if spec.intro and hasattr(page, "intro"):
-                page.intro = spec.intro
             nodes.append((page, parent_path))
             plan(page, path, page.url_path, depth + 1, spec.children)
 
@@ -183,7 +186,13 @@ def bulk_create_columns(parent, specs, existing):
     bases = [Page(**{name: getattr(page, name) for name in base_fields}) for page, _ in nodes]
     Page.objects.bulk_create(bases)
     for (page, parent_path), base in zip(nodes, bases, strict=True):
-        page.pk = page.page_ptr_id = base.pk
+        # Every table between Page and the column's model gets its row, parents first
+        # (e.g. DirectiveIndexPage -> ColumnPage -> Page).
+        tables = [m for m in reversed(type(page)._meta.get_parent_list()) if m is not Page]
+        for model in [*tables, type(page)]:
+            setattr(page, model._meta.pk.attname, base.pk)
+        for model in tables:
+            page._save_table(raw=True, cls=model, force_insert=True)
         page.save_base(raw=True, force_insert=True)
         existing[(parent_path, page.slug)] = page
     Page.objects.filter(pk=parent.pk).update(numchild=len(specs))

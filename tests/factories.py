@@ -5,7 +5,7 @@ import wagtail_factories
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from content.models import ArticlePage
+from content.models import ArticlePage, DirectivePage
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -35,3 +35,17 @@ class ArticleFactory(wagtail_factories.PageFactory):
     slug = factory.Sequence(lambda n: f"article-{n}")
     summary = "摘要"
     body = "<p>正文</p>"
+
+
+class DirectiveFactory(wagtail_factories.PageFactory):
+    """A directive filed under a DirectiveIndexPage (`parent=`); level and issuing
+    organisation follow from where it is filed."""
+
+    class Meta:
+        model = DirectivePage
+
+    title = factory.Sequence(lambda n: f"文件{n}")
+    slug = factory.Sequence(lambda n: f"directive-{n}")
+    issuer = "中共测试委员会"
+    doc_number = factory.Sequence(lambda n: f"测〔2026〕{n}号")
+    summary = "摘要"

@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from sites.models import ColumnPage, OrganisationPage
+from sites.skeleton import skeleton_for
 
 from .factories import UserFactory
 
@@ -21,6 +22,7 @@ def org_form(**fields):
         "probationary_member_count": 0,
         "activist_count": 0,
         "leaders": inline_formset([]),
+        "pinned_directives": inline_formset([]),
         "comments": inline_formset([]),
     }
     data.update(fields)
@@ -34,7 +36,7 @@ def test_admin_created_organisation_gets_site_columns_and_groups(org_tree, clien
     assert response.status_code == 302, response.content.decode()[:2000]
     street = OrganisationPage.objects.get(code="da-s9")
     assert Site.objects.get(root_page=street).hostname == "da-s9.localhost"
-    assert ColumnPage.objects.child_of(street).count() == 5
+    assert ColumnPage.objects.child_of(street).count() == len(skeleton_for("street"))
     assert Group.objects.filter(name__in=["da-s9:editors", "da-s9:reviewers"]).count() == 2
 
 

@@ -58,11 +58,14 @@ def test_creates_pages_sites_columns_groups_and_collections(org_tree):
         "组织生活",
         "重点任务",
     ]
-    assert [p.title for p in column(branch, "topics").get_children()] == [
-        "中央精神",
-        "省委精神",
-        "市委精神",
+    topics = column(branch, "topics").get_children().specific()
+    assert [(p.title, p.level) for p in topics] == [
+        ("上级精神", ""),
+        ("中央精神", "central"),
+        ("省委精神", "province"),
+        ("市委精神", "city"),
     ]
+    assert column(branch, "directives").specific.level == "branch"
     access = OrganisationAccess.objects.get(organisation=branch)
     assert access.editors.name == "da-s1-b1:editors"
     assert access.reviewers.name == "da-s1-b1:reviewers"
