@@ -37,5 +37,17 @@ def directives_for(org, level=None):
     return qs.order_by("-issued_at", "-pk")
 
 
+def visible_directives(org, level=None):
+    """Everything shown at `org`: its own directives and its ancestors', one level or all."""
+    qs = (
+        DirectivePage.objects.live()
+        .public()
+        .filter(issuing_organisation__in=ancestor_organisations(org))
+    )
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("-issued_at", "-pk")
+
+
 def is_visible_to(directive, org):
     return org.path.startswith(directive.issuing_organisation.path)

@@ -14,6 +14,7 @@ from wagtail.search import index
 from sites.models import ColumnPage, OrganisationPage
 
 from .blocks import BodyBlock
+from .changes import ContentChange  # noqa: F401  (the change feed's model)
 from .levels import LIBRARY_LEVELS, DirectiveLevel
 
 

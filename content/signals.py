@@ -1,15 +1,45 @@
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from wagtail.signals import post_page_move
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import changes
 from .models import DirectivePage
 
 
 @receiver(post_page_move)
-def directive_moved(instance, parent_page_after=None, **kwargs):
-    """A moved directive takes the level and issuer of its new place."""
+def page_moved(
+    instance, parent_page_after=None, url_path_before=None, url_path_after=None, **kwargs
+):
     page = instance.specific
     if isinstance(page, DirectivePage) and parent_page_after is not None:
+        # A moved directive takes the level and issuer of its new place.
         page.place_in_tree(parent_page_after)
         DirectivePage.objects.filter(pk=page.pk).update(
             level=page.level, issuing_organisation=page.issuing_organisation
         )
+    if url_path_before != url_path_after and page.live:  # drafts never reach the feed
+        changes.record(page, changes.ContentChange.Action.MOVE)
+
+
+@receiver(page_published)
+def page_was_published(instance, **kwargs):
+    changes.record(instance, changes.ContentChange.Action.PUBLISH)
+
+
+@receiver(page_unpublished)
+def page_was_unpublished(instance, **kwargs):
+    changes.record(instance, changes.ContentChange.Action.UNPUBLISH)
+
+
+@receiver(post_delete)
+def page_deleted(sender, instance, **kwargs):
+    # After Wagtail's own pre_delete unpublish, so the feed reads "unpublish, delete".
+    # Deletion removes the specific row and its parents: record the page once, and only
+    # if it was ever public (a never-published draft's title must not leak).
+    if (
+        isinstance(instance, Page)
+        and type(instance) is instance.specific_class
+        and instance.first_published_at is not None
+    ):
+        changes.record(instance, changes.ContentChange.Action.DELETE)

@@ -9,13 +9,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from sites import views as site_views
 
 from . import views
-from .api import api_router
+from .api import api, api_router
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
+    path("api/", api.urls),
     path("directory/", site_views.directory, name="site_directory"),
     path("a11y/font/", views.font_size, name="font_size"),
 ]

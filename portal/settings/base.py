@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -1,0 +1,275 @@
+"""Public content API (django-ninja): directives (the cascade), articles, the change feed.
+
+Mounted by portal/api.py under /api/v2/; the OpenAPI schema is /api/schema/ and the docs
+/api/docs/. Only live, public pages are ever returned. List endpoints send an ETag and
+Last-Modified derived from the content version (bumped on every publish, unpublish,
+move and delete) and answer 304 to a matching If-None-Match.
+"""
+
+import datetime
+import hashlib
+from functools import reduce
+from operator import or_
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from sites.models import OrganisationPage
+from sites.tree import below_path_q, descendants_q
+
+from . import changes
+from .cascade import visible_directives
+from .levels import DirectiveLevel
+from .models import ArticlePage, DirectiveAttachment
+
+router = Router(tags=["内容"])
+PAGE_SIZE = 20
+
+
+class ApiError(HttpError):
+    """An error answered as {"error": {"code", "message"}} (see portal/api.py)."""
+
+    def __init__(self, status, code, message):
+        super().__init__(status, message)
+        self.code = code
+
+
+class AttachmentOut(Schema):
+    title: str
+    url: str
+    size: int | None
+    type: str
+
+
+class DirectiveOut(Schema):
+    id: int
+    title: str
+    level: str
+    level_label: str
+    doc_number: str
+    issuer: str
+    issued_at: datetime.date
+    url: str | None
+    summary: str
+    attachments: list[AttachmentOut]
+
+
+class DirectiveList(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[DirectiveOut]
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+    date: datetime.datetime
+    url: str | None
+    summary: str
+    author: str
+    source: str
+
+
+class ArticleList(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[ArticleOut]
+
+
+class ChangeOut(Schema):
+    page_id: int
+    action: str
+    type: str
+    title: str
+    url_path: str
+    at: datetime.datetime
+
+
+class ChangeList(Schema):
+    results: list[ChangeOut]
+    next_cursor: str
+    has_more: bool
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+ERRORS = {400: ErrorOut, 404: ErrorOut}
+
+
+def organisation_or_404(code):
+    if not code:
+        return OrganisationPage.objects.filter(depth=2).order_by("path").first()
+    org = OrganisationPage.objects.live().filter(code=code.strip().lower()).first()
+    if org is None:
+        raise ApiError(404, "unknown_org", f"没有代码为 {code} 的组织")
+    return org
+
+
+def paginate(queryset, page_number):
+    paginator = Paginator(queryset, PAGE_SIZE)
+    try:
+        page = paginator.page(page_number)
+    except EmptyPage:
+        if page_number == 1:  # an empty list is a valid first page
+            return paginator, []
+        raise ApiError(404, "page_out_of_range", f"第 {page_number} 页不存在") from None
+    return paginator, page
+
+
+def not_modified_or_headers(request, response):
+    """Conditional GET on the content version: returns a 304 response or None."""
+    version = changes.content_version()
+    etag = (
+        '"' + hashlib.sha256(f"{version}|{request.get_full_path()}".encode()).hexdigest()[:32] + '"'
+    )
+    if request.headers.get("If-None-Match") == etag:
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        return not_modified
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(datetime.datetime.fromisoformat(version).timestamp())
+    response["Cache-Control"] = "public, max-age=60"
+    return None
+
+
+def directive_out(directive, request):
+    return {
+        "id": directive.pk,
+        "title": directive.title,
+        "level": directive.level,
+        "level_label": directive.get_level_display(),
+        "doc_number": directive.doc_number,
+        "issuer": directive.issuer,
+        "issued_at": directive.issued_at,
+        "url": directive.get_full_url(request),
+        "summary": directive.summary,
+        "attachments": [
+            {
+                "title": a.document.title,
+                "url": request.build_absolute_uri(a.document.url),
+                "size": a.document.get_file_size(),
+                "type": a.document.file_extension.lower(),
+            }
+            for a in directive.attachments.all()
+        ],
+    }
+
+
+@router.get(
+    "/directives/",
+    response={200: DirectiveList, **ERRORS, 304: None},
+    summary="一个组织可见的上级精神（级联）",
+)
+def directives(
+    request,
+    response: HttpResponse,
+    org: str = "",
+    level: str = "",
+    since: datetime.date | None = None,
+    page: int = 1,
+):
+    """Directives visible at organisation `org` (default: the city), newest first.
+    `level` narrows to one level; `since` to directives issued on or after that date."""
+    if level and level not in DirectiveLevel.values:
+        raise ApiError(
+            400, "bad_level", f"级别 {level} 无效，应为 {', '.join(DirectiveLevel.values)}"
+        )
+    if page < 1:
+        raise ApiError(400, "bad_page", "page 必须是正整数")
+    organisation = organisation_or_404(org)
+    cached = not_modified_or_headers(request, response)
+    if cached is not None:
+        return 304, None
+    queryset = visible_directives(organisation, level or None)
+    if since:
+        queryset = queryset.filter(issued_at__gte=since)
+    queryset = queryset.prefetch_related(
+        Prefetch("attachments", queryset=DirectiveAttachment.objects.select_related("document"))
+    )
+    paginator, items = paginate(queryset, page)
+    return {
+        "count": paginator.count,
+        "page": page,
+        "pages": paginator.num_pages,
+        "results": [directive_out(d, request) for d in items],
+    }
+
+
+@router.get(
+    "/articles/", response={200: ArticleList, **ERRORS, 304: None}, summary="一个组织的文章（动态）"
+)
+def articles(request, response: HttpResponse, org: str = "", subtree: bool = False, page: int = 1):
+    """Articles of organisation `org`; with `subtree=1` also those of every organisation
+    below it."""
+    if page < 1:
+        raise ApiError(400, "bad_page", "page 必须是正整数")
+    organisation = organisation_or_404(org)
+    cached = not_modified_or_headers(request, response)
+    if cached is not None:
+        return 304, None
+    queryset = ArticlePage.objects.live().public().filter(descendants_q(organisation))
+    if not subtree:
+        children = list(organisation.child_organisations().values_list("path", flat=True))
+        if children:
+            queryset = queryset.exclude(
+                reduce(or_, (below_path_q(path, inclusive=True) for path in children))
+            )
+    queryset = queryset.order_by("-date", "-pk")
+    paginator, items = paginate(queryset, page)
+    return {
+        "count": paginator.count,
+        "page": page,
+        "pages": paginator.num_pages,
+        "results": [
+            {
+                "id": a.pk,
+                "title": a.title,
+                "date": a.date,
+                "url": a.get_full_url(request),
+                "summary": a.summary,
+                "author": a.author,
+                "source": a.source,
+            }
+            for a in items
+        ],
+    }
+
+
+@router.get("/changes/", response={200: ChangeList, **ERRORS}, summary="内容变更流")
+def change_feed(request, since: str = "", limit: int = 100):
+    """Every publish, unpublish, move and delete after the cursor `since`, oldest first.
+    Start without `since`; keep `next_cursor` for the next call."""
+    if not 1 <= limit <= 500:
+        raise ApiError(400, "bad_limit", "limit 应在 1 到 500 之间")
+    try:
+        rows, next_cursor, has_more = changes.changes_since(since, limit)
+    except changes.BadCursor:
+        raise ApiError(400, "bad_cursor", "游标无效，请从头同步（不带 since）") from None
+    return {
+        "results": [
+            {
+                "page_id": r.page_id,
+                "action": r.action,
+                "type": r.page_type,
+                "title": r.title,
+                "url_path": r.url_path,
+                "at": r.at,
+            }
+            for r in rows
+        ],
+        "next_cursor": next_cursor,
+        "has_more": has_more,
+    }
