@@ -15,7 +15,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from sites.models import OrganisationPage
@@ -192,7 +192,7 @@ def directives(
     organisation = organisation_or_404(org)
     cached = not_modified_or_headers(request, response)
     if cached is not None:
-        return 304, None
+        return Status(304, None)
     queryset = visible_directives(organisation, level or None)
     if since:
         queryset = queryset.filter(issued_at__gte=since)
@@ -219,7 +219,7 @@ def articles(request, response: HttpResponse, org: str = "", subtree: bool = Fal
     organisation = organisation_or_404(org)
     cached = not_modified_or_headers(request, response)
     if cached is not None:
-        return 304, None
+        return Status(304, None)
     queryset = ArticlePage.objects.live().public().filter(descendants_q(organisation))
     if not subtree:
         children = list(organisation.child_organisations().values_list("path", flat=True))

@@ -5,7 +5,8 @@ from operator import or_
 
 from django.core.paginator import Paginator
 from django.db.models import F, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models.functions import Coalesce, RowNumber, Substr
+from django.utils import timezone
 from wagtail.models import Page
 
 from .kinds import kind_label
@@ -15,45 +16,51 @@ LATEST_PER_COLUMN = 5
 COLUMN_PAGE_SIZE = 20
 
 
-def articles_in(where):
-    """Live public articles matching a tree filter (see sites.tree)."""
-    from content.models import ArticlePage
+def items_in(where):
+    """Live, public column items (articles, unexpired notices, disclosure items) matching
+    a tree filter (see sites.tree), each with `item_date` for ordering."""
+    from content.models import ArticlePage, DisclosurePage, NoticePage
 
     return (
-        ArticlePage.objects.live()
+        Page.objects.live()
         .public()
         .filter(where)
-        .only("id", "title", "date", "url_path", "path", "depth", "slug", "summary")
+        .type(ArticlePage, NoticePage, DisclosurePage)
+        .exclude(noticepage__expires_at__lte=timezone.now())
+        .annotate(
+            item_date=Coalesce("articlepage__date", "noticepage__date", "disclosurepage__date")
+        )
     )
 
 
 def latest_in(column):
-    """Newest live articles anywhere under a column, newest first (for pagination)."""
-    return articles_in(descendants_q(column)).order_by("-date", "-pk")
+    """Newest items anywhere under a column, newest first (for pagination)."""
+    return items_in(descendants_q(column)).order_by("-item_date", "-pk").specific()
 
 
 def latest_per_column(org, columns, limit=LATEST_PER_COLUMN):
-    """{column path: newest `limit` articles under it}, for all columns in one query.
+    """{column path: newest `limit` items under it}, for all columns in one query.
 
-    A window function numbers the articles within each top-level column (the first
-    steps of the tree path), so the home page costs the same whatever the column count.
+    A window function numbers the items within each top-level column (the first steps
+    of the tree path), so the home page costs the same whatever the column count.
     """
     if not columns:
         return {}
     column_prefix = Substr("path", 1, (org.depth + 1) * org.steplen)
     in_columns = reduce(or_, (descendants_q(column) for column in columns))
-    ranked = articles_in(in_columns).annotate(
+    ranked = items_in(in_columns).annotate(
         column_path=column_prefix,
         rank=Window(
             RowNumber(),
             partition_by=[column_prefix],
-            order_by=[F("date").desc(), F("pk").desc()],
+            order_by=[F("item_date").desc(), F("pk").desc()],
         ),
     )
     grouped = {column.path: [] for column in columns}
-    for article in ranked.filter(rank__lte=limit).order_by("column_path", "rank"):
-        if article.column_path in grouped:
-            grouped[article.column_path].append(article)
+    latest = ranked.filter(rank__lte=limit).order_by("column_path", "rank").specific()
+    for item in latest:
+        if item.path[: len(org.path) + org.steplen] in grouped:
+            grouped[item.path[: len(org.path) + org.steplen]].append(item)
     return grouped
 
 
