@@ -283,7 +283,7 @@ class NoticePage(Page):
         verbose_name_plural = "通知公告"
 
     @property
-    def expired(self):
+    def has_expired(self):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
