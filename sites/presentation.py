@@ -72,12 +72,16 @@ def organisation_home_context(org):
     directive_context = organisation_directives_context(org, columns)
     latest.update(directive_context.pop("latest_by_column"))
     hubs = directive_context.pop("directive_hubs")
-    columns = [column for column in columns if column.path not in hubs]
     return {
         **directive_context,
+        "nav_columns": columns,
         "kind_label": kind_label(org.kind),
         "leaders": list(org.leaders.select_related("photo").all()),
-        "columns": [{"page": column, "latest": latest[column.path]} for column in columns],
+        "columns": [
+            {"page": column, "latest": latest[column.path]}
+            for column in columns
+            if column.path not in hubs  # 专栏专题: shown as the 上级精神 card instead
+        ],
         "child_organisations": list(
             org.child_organisations().only("id", "title", "url_path", "path", "depth", "slug")
         ),

@@ -137,3 +137,12 @@ def test_a_moved_directive_takes_its_new_place(deep, directives):
         deep["da-s1-c2"].pk,
     )
     assert "da-s1文件" not in titles(directives_for(deep["da-s1-c1-b1"]))
+
+
+def test_branch_home_links_every_directive_column(deep, directives, client):
+    text = client.get("/", HTTP_HOST="da-s1-c1-b1.localhost").content.decode()
+    for path in ["/topics/", "/directives/", "/topics/superiors/"]:
+        assert f'href="{path}"' in text, path
+    topics = client.get("/topics/", HTTP_HOST="da-s1-c1-b1.localhost").content.decode()
+    for path in ["/topics/central/", "/topics/province/", "/topics/city/"]:
+        assert f'href="{path}"' in topics, path
