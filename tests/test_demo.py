@@ -4,7 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
-from content.models import ArticlePage
+from content.cascade import directives_for
+from content.models import ArticlePage, DirectivePage
 from sites.models import OrganisationPage
 
 
@@ -40,6 +41,14 @@ def test_load_demo_builds_the_city_and_is_idempotent(db, monkeypatch, tmp_path, 
     assert list(user.groups.values_list("name", flat=True)) == ["donghu-hp-yh-d1:editors"]
     page = client.get("/", HTTP_HOST="donghu-hp-yh-d1.localhost")
     assert page.status_code == 200 and "银河社区第一党支部" in page.content.decode()
+    # Every demo branch shows the library's directives, three per level, with attachments.
+    for branch in OrganisationPage.objects.filter(kind="branch"):
+        for level in ["central", "province", "city"]:
+            shown = directives_for(branch, level)
+            assert shown.count() == 3, (branch.code, level)
+    assert all(d.attachments.exists() for d in DirectivePage.objects.all())
+    central = client.get("/topics/central/", HTTP_HOST="xishan-hp-yh-d2.localhost")
+    assert central.content.decode().count("（演示）</a>") == 3
 
 
 def test_generated_password_is_kept_outside_the_repo(db, monkeypatch, tmp_path, settings):
