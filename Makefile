@@ -47,6 +47,7 @@ test: install
 ## bench: benchmarks (not part of the test suite); tables on stdout, JSON in bench/results/
 bench: install
 	$(PY) bench/provisioning.py $(BENCH_ARGS)
+	$(PY) bench/api.py $(BENCH_API_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

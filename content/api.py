@@ -118,15 +118,23 @@ def organisation_or_404(code):
     return org
 
 
-def paginate(queryset, page_number):
+def paginate(queryset, page_number, serialise):
+    """The list payload {count, page, pages, results} for one page of a queryset."""
+    if page_number < 1:
+        raise ApiError(400, "bad_page", "page 必须是正整数")
     paginator = Paginator(queryset, PAGE_SIZE)
     try:
-        page = paginator.page(page_number)
+        items = paginator.page(page_number)
     except EmptyPage:
-        if page_number == 1:  # an empty list is a valid first page
-            return paginator, []
-        raise ApiError(404, "page_out_of_range", f"第 {page_number} 页不存在") from None
-    return paginator, page
+        if page_number != 1:  # an empty list is a valid first page
+            raise ApiError(404, "page_out_of_range", f"第 {page_number} 页不存在") from None
+        items = []
+    return {
+        "count": paginator.count,
+        "page": page_number,
+        "pages": paginator.num_pages,
+        "results": [serialise(item) for item in items],
+    }
 
 
 def not_modified_or_headers(request, response):
@@ -143,6 +151,18 @@ def not_modified_or_headers(request, response):
     response["Last-Modified"] = http_date(datetime.datetime.fromisoformat(version).timestamp())
     response["Cache-Control"] = "public, max-age=60"
     return None
+
+
+def article_out(article, request):
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "date": article.date,
+        "url": article.get_full_url(request),
+        "summary": article.summary,
+        "author": article.author,
+        "source": article.source,
+    }
 
 
 def directive_out(directive, request):
@@ -187,8 +207,6 @@ def directives(
         raise ApiError(
             400, "bad_level", f"级别 {level} 无效，应为 {', '.join(DirectiveLevel.values)}"
         )
-    if page < 1:
-        raise ApiError(400, "bad_page", "page 必须是正整数")
     organisation = organisation_or_404(org)
     cached = not_modified_or_headers(request, response)
     if cached is not None:
@@ -199,13 +217,7 @@ def directives(
     queryset = queryset.prefetch_related(
         Prefetch("attachments", queryset=DirectiveAttachment.objects.select_related("document"))
     )
-    paginator, items = paginate(queryset, page)
-    return {
-        "count": paginator.count,
-        "page": page,
-        "pages": paginator.num_pages,
-        "results": [directive_out(d, request) for d in items],
-    }
+    return paginate(queryset, page, lambda directive: directive_out(directive, request))
 
 
 @router.get(
@@ -214,8 +226,6 @@ def directives(
 def articles(request, response: HttpResponse, org: str = "", subtree: bool = False, page: int = 1):
     """Articles of organisation `org`; with `subtree=1` also those of every organisation
     below it."""
-    if page < 1:
-        raise ApiError(400, "bad_page", "page 必须是正整数")
     organisation = organisation_or_404(org)
     cached = not_modified_or_headers(request, response)
     if cached is not None:
@@ -228,24 +238,7 @@ def articles(request, response: HttpResponse, org: str = "", subtree: bool = Fal
                 reduce(or_, (below_path_q(path, inclusive=True) for path in children))
             )
     queryset = queryset.order_by("-date", "-pk")
-    paginator, items = paginate(queryset, page)
-    return {
-        "count": paginator.count,
-        "page": page,
-        "pages": paginator.num_pages,
-        "results": [
-            {
-                "id": a.pk,
-                "title": a.title,
-                "date": a.date,
-                "url": a.get_full_url(request),
-                "summary": a.summary,
-                "author": a.author,
-                "source": a.source,
-            }
-            for a in items
-        ],
-    }
+    return paginate(queryset, page, lambda article: article_out(article, request))
 
 
 @router.get("/changes/", response={200: ChangeList, **ERRORS}, summary="内容变更流")

@@ -7,6 +7,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -117,6 +118,10 @@ class DirectivePage(Page):
         index.SearchField("body"),
         index.FilterField("level"),
         index.FilterField("issued_at"),
+    ]
+    api_fields = [
+        APIField(name)
+        for name in ["level", "doc_number", "issuer", "issued_at", "summary", "study_deadline"]
     ]
 
     class Meta:
@@ -256,6 +261,7 @@ class ArticlePage(Page):
         index.SearchField("body"),
         index.FilterField("date"),
     ]
+    api_fields = [APIField(name) for name in ["date", "summary", "author", "source", "body"]]
 
     class Meta:
         verbose_name = "文章"

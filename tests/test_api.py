@@ -176,3 +176,18 @@ def test_openapi_schema_is_valid_and_docs_are_served(db, client):
         assert path in schema["paths"]
     docs = get(client, "/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_wagtail_pages_api_lists_directive_fields(deep, directives, client):
+    central = library(deep["home"], "central")
+    response = get(
+        client,
+        "/api/v2/pages/",
+        type="content.DirectivePage",
+        child_of=str(central.pk),
+        fields="level,doc_number,issuer,issued_at",
+        order="-issued_at",
+    )
+    assert response.status_code == 200
+    [item] = response.json()["items"]
+    assert item["level"] == "central" and item["issuer"] and item["doc_number"]

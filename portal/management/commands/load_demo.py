@@ -1,27 +1,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
 from portal.demo import DEMO_USERS, load_demo
+from portal.progress import progress_factory
 
 
 class Command(BaseCommand):
     help = "建立演示城市“江城市”（3 区 × 2 街道 × 2 社区 × 2 支部）；可重复运行。"
 
     def handle(self, *args, **options):
-        show_progress = options.get("verbosity", 1) >= 1
-
-        def progress_factory(total, desc):
-            return tqdm(
-                total=total,
-                desc=desc,
-                unit="个",
-                disable=not show_progress,
-                file=self.stderr._out,
-                leave=False,
-            )
-
-        password, new = load_demo(progress_factory=progress_factory)
+        password, new = load_demo(progress_factory=progress_factory(self, options))
         port = "" if settings.PORTAL_PORT == 80 else f":{settings.PORTAL_PORT}"
         base = f"http://{settings.PORTAL_DOMAIN}{port}"
         self.stdout.write(self.style.SUCCESS("演示门户已就绪。"))

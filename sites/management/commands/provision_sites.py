@@ -1,8 +1,8 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from portal.progress import progress_factory
 from sites.provisioning import ProvisioningError, provision_csv
 
 
@@ -25,20 +25,10 @@ class Command(BaseCommand):
                     data = handle.read()
             except OSError as exc:
                 raise CommandError(f"无法读取 {csv_file}：{exc.strerror}") from None
-        show_progress = options.get("verbosity", 1) >= 1
-
-        def progress_factory(total, desc):
-            return tqdm(
-                total=total,
-                desc=desc,
-                unit="个",
-                disable=not show_progress,
-                file=self.stderr._out,
-                leave=False,
-            )
-
         try:
-            report = provision_csv(data, dry_run=dry_run, progress_factory=progress_factory)
+            report = provision_csv(
+                data, dry_run=dry_run, progress_factory=progress_factory(self, options)
+            )
         except ProvisioningError as exc:
             for error in exc.errors:
                 self.stderr.write(error)
