@@ -324,8 +324,9 @@ def _progress(progress_factory, total, desc):
 
 def _apply(rows, home, existing, report, progress_factory):
     existing[home.code] = home
+    columns = existing_columns()
     orgs = []
-    bar = _progress(progress_factory, len(rows), "组织页面")
+    bar = _progress(progress_factory, len(rows), "组织页面与栏目")
     for row in rows:
         org = existing.get(row.code)
         if org is None:
@@ -337,16 +338,11 @@ def _apply(rows, home, existing, report, progress_factory):
             org.title = row.name
             org.draft_title = row.name
             org.save(update_fields=["title", "draft_title"])
-        orgs.append(org)
-        if bar:
-            bar.update(1)
-    if bar:
-        bar.close()
-
-    columns = existing_columns()
-    bar = _progress(progress_factory, len(orgs), "栏目骨架")
-    for org in orgs:
+        # Right after creation, before its child organisations exist, a new organisation
+        # has no children, so its whole skeleton is bulk-inserted (sites/skeleton.py);
+        # for an existing one only missing columns are added.
         report.columns_created += apply_columns(org, skeleton_for(org.kind), columns)
+        orgs.append(org)
         if bar:
             bar.update(1)
     if bar:
