@@ -12,7 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from sites.models import ColumnPage, OrganisationPage
+from sites.models import ColumnPage, DerivedFieldsMixin, OrganisationPage
 
 from .blocks import BodyBlock
 from .changes import ContentChange  # noqa: F401  (the change feed's model)
@@ -72,7 +72,7 @@ class DirectiveTag(TaggedItemBase):
     )
 
 
-class DirectivePage(Page):
+class DirectivePage(DerivedFieldsMixin, Page):
     """A directive (文件/精神) issued by the organisation it is filed under."""
 
     level = models.CharField(
@@ -154,17 +154,9 @@ class DirectivePage(Page):
         self.level = parent.level
         self.issuing_organisation = parent.organisation()
 
-    def _place_if_new(self):
+    def fill_derived_fields(self):
         if self.path and not self.level:
             self.place_in_tree()
-
-    def full_clean(self, *args, **kwargs):
-        self._place_if_new()
-        super().full_clean(*args, **kwargs)
-
-    def minimal_clean(self):  # what Page.save() runs for drafts
-        self._place_if_new()
-        super().minimal_clean()
 
     def get_template(self, request, *args, **kwargs):
         if request is not None and request.GET.get("view") == "print":

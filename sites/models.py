@@ -25,7 +25,26 @@ code_validator = RegexValidator(
 )
 
 
-class OrganisationPage(Page):
+class DerivedFieldsMixin:
+    """Fill the fields a page derives from its place or code before Wagtail validates it.
+
+    Page.save() runs full_clean() for live pages and minimal_clean() for drafts; both
+    call fill_derived_fields(), so drafts and published pages get the same values.
+    """
+
+    def fill_derived_fields(self):
+        pass
+
+    def full_clean(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):
+        self.fill_derived_fields()
+        super().minimal_clean()
+
+
+class OrganisationPage(DerivedFieldsMixin, Page):
     """A Party organisation: city, district, street, community or branch."""
 
     code = models.CharField(
@@ -101,18 +120,10 @@ class OrganisationPage(Page):
         if self.code in settings.PORTAL_RESERVED_CODES:
             raise ValidationError({"code": f"“{self.code}”是门户保留的名称，请换一个代码。"})
 
-    def _slug_from_code(self):
+    def fill_derived_fields(self):
         # Slug and code are the same thing: the path segment on the portal host.
         if self.code:
             self.slug = self.code.strip().lower()
-
-    def full_clean(self, *args, **kwargs):
-        self._slug_from_code()
-        super().full_clean(*args, **kwargs)
-
-    def minimal_clean(self):  # what Page.save() runs for drafts
-        self._slug_from_code()
-        super().minimal_clean()
 
     @classmethod
     def in_subtree(cls, page, inclusive=True):
@@ -178,7 +189,13 @@ class ColumnPage(Page):
         verbose_name_plural = "栏目"
 
     def organisation(self):
-        return OrganisationPage.objects.ancestor_of(self).order_by("-depth").first()
+        """The organisation this column belongs to (looked up once per instance: a
+        directive column asks for it in its context, its checks and its cascade)."""
+        if not hasattr(self, "_organisation"):
+            self._organisation = (
+                OrganisationPage.objects.ancestor_of(self).order_by("-depth").first()
+            )
+        return self._organisation
 
     def get_context(self, request, *args, **kwargs):
         from .presentation import column_context
