@@ -15,7 +15,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from sites.models import OrganisationPage
@@ -83,11 +83,13 @@ class ArticleList(Schema):
 
 
 class ChangeOut(Schema):
+    event_id: int = Field(description="与 Webhook 的 X-Portal-Event 相同")
     page_id: int
     action: str
     type: str
     title: str
     url_path: str
+    channels: list[str]
     at: datetime.datetime
 
 
@@ -243,7 +245,7 @@ def articles(request, response: HttpResponse, org: str = "", subtree: bool = Fal
 
 @router.get("/changes/", response={200: ChangeList, **ERRORS}, summary="内容变更流")
 def change_feed(request, since: str = "", limit: int = 100):
-    """Every publish, unpublish, move and delete after the cursor `since`, oldest first.
+    """Every publish, unpublish, expiry, move and delete after the cursor `since`, oldest first.
     Start without `since`; keep `next_cursor` for the next call."""
     if not 1 <= limit <= 500:
         raise ApiError(400, "bad_limit", "limit 应在 1 到 500 之间")
@@ -254,11 +256,13 @@ def change_feed(request, since: str = "", limit: int = 100):
     return {
         "results": [
             {
+                "event_id": r.id,
                 "page_id": r.page_id,
                 "action": r.action,
                 "type": r.page_type,
                 "title": r.title,
                 "url_path": r.url_path,
+                "channels": r.channels.split(","),
                 "at": r.at,
             }
             for r in rows

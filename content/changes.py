@@ -20,6 +20,7 @@ class ContentChange(models.Model):
     class Action(models.TextChoices):
         PUBLISH = "publish", "发布"
         UNPUBLISH = "unpublish", "撤回"
+        EXPIRE = "expire", "到期下线"
         MOVE = "move", "移动"
         DELETE = "delete", "删除"
 
@@ -29,6 +30,7 @@ class ContentChange(models.Model):
     page_type = models.CharField(max_length=100)
     title = models.CharField(max_length=255)
     url_path = models.TextField()
+    channels = models.CharField(max_length=32, default="web")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -41,15 +43,21 @@ class ContentChange(models.Model):
 
 
 def record(page, action):
+    """One event: a feed row, and (same transaction) the outbox deliveries for it."""
+    from . import outbox
+
     model = getattr(page, "specific_class", None) or type(page)
-    ContentChange.objects.create(
+    change = ContentChange.objects.create(
         page_id=page.pk,
         action=action,
         page_type=f"{model._meta.app_label}.{model._meta.model_name}",
         title=page.title[:255],
         url_path=page.url_path,
+        channels=",".join(outbox.page_channels(page)),
     )
+    outbox.write_deliveries(change, page)
     bump_content_version()
+    return change
 
 
 def bump_content_version():

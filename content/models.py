@@ -16,7 +16,16 @@ from sites.models import ColumnPage, DerivedFieldsMixin, OrganisationPage
 
 from .blocks import BodyBlock
 from .changes import ContentChange  # noqa: F401  (the change feed's model)
+from .channels import ChannelFieldsMixin
 from .levels import LIBRARY_LEVELS, DirectiveLevel
+from .outbox import Delivery, WebhookSubscriber  # noqa: F401  (outbox models)
+from .proofreading import (  # noqa: F401  (lexicon and the proofreading task)
+    LexiconTerm,
+    ProofreadingTask,
+    ProofreadingTaskState,
+    WrongFormulation,
+)
+from .workflows import OrganisationReviewTask  # noqa: F401
 
 
 class DirectiveIndexPage(ColumnPage):
@@ -72,7 +81,7 @@ class DirectiveTag(TaggedItemBase):
     )
 
 
-class DirectivePage(DerivedFieldsMixin, Page):
+class DirectivePage(DerivedFieldsMixin, ChannelFieldsMixin, Page):
     """A directive (文件/精神) issued by the organisation it is filed under."""
 
     level = models.CharField(
@@ -111,6 +120,7 @@ class DirectivePage(DerivedFieldsMixin, Page):
         InlinePanel("attachments", heading="附件", label="附件"),
         InlinePanel("related_articles", heading="相关解读", label="解读文章"),
     ]
+    edit_handler = ChannelFieldsMixin.tabs(content_panels)
     search_fields = Page.search_fields + [
         index.SearchField("doc_number"),
         index.SearchField("issuer"),
@@ -122,7 +132,7 @@ class DirectivePage(DerivedFieldsMixin, Page):
     api_fields = [
         APIField(name)
         for name in ["level", "doc_number", "issuer", "issued_at", "summary", "study_deadline"]
-    ]
+    ] + ChannelFieldsMixin.channel_api_fields
 
     class Meta:
         verbose_name = "上级精神/文件"
@@ -221,7 +231,7 @@ class PinnedDirective(Orderable):
                 raise ValidationError({"directive": "只能置顶本组织或上级组织的文件。"})
 
 
-class ArticlePage(Page):
+class ArticlePage(ChannelFieldsMixin, Page):
     """News / 动态 item of an organisation column."""
 
     date = models.DateTimeField("发布日期", default=timezone.now)
@@ -248,19 +258,22 @@ class ArticlePage(Page):
         FieldPanel("summary"),
         FieldPanel("body"),
     ]
+    edit_handler = ChannelFieldsMixin.tabs(content_panels)
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("date"),
     ]
-    api_fields = [APIField(name) for name in ["date", "summary", "author", "source", "body"]]
+    api_fields = [
+        APIField(name) for name in ["date", "summary", "author", "source", "body"]
+    ] + ChannelFieldsMixin.channel_api_fields
 
     class Meta:
         verbose_name = "文章"
         verbose_name_plural = "文章"
 
 
-class NoticePage(Page):
+class NoticePage(ChannelFieldsMixin, Page):
     """通知公告: shown until it expires."""
 
     date = models.DateTimeField("发布日期", default=timezone.now)
@@ -275,6 +288,7 @@ class NoticePage(Page):
         FieldRowPanel([FieldPanel("date"), FieldPanel("expires_at")]),
         FieldPanel("body"),
     ]
+    edit_handler = ChannelFieldsMixin.tabs(content_panels)
 
     class Meta:
         verbose_name = "通知公告"
@@ -285,7 +299,7 @@ class NoticePage(Page):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
-class DisclosurePage(Page):
+class DisclosurePage(ChannelFieldsMixin, Page):
     """党务公开 item: a category and the period it covers."""
 
     class Category(models.TextChoices):
@@ -309,6 +323,7 @@ class DisclosurePage(Page):
         FieldRowPanel([FieldPanel("category"), FieldPanel("period"), FieldPanel("date")]),
         FieldPanel("body"),
     ]
+    edit_handler = ChannelFieldsMixin.tabs(content_panels)
 
     class Meta:
         verbose_name = "党务公开"

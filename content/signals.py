@@ -3,6 +3,8 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from sites.signals import organisations_ready
+
 from . import changes
 from .models import DirectivePage
 
@@ -29,7 +31,9 @@ def page_was_published(instance, **kwargs):
 
 @receiver(page_unpublished)
 def page_was_unpublished(instance, **kwargs):
-    changes.record(instance, changes.ContentChange.Action.UNPUBLISH)
+    # Wagtail's publish_scheduled unpublishes pages past expire_at with expired=True.
+    action = changes.ContentChange.Action.EXPIRE if instance.expired else None
+    changes.record(instance, action or changes.ContentChange.Action.UNPUBLISH)
 
 
 @receiver(post_delete)
@@ -43,3 +47,10 @@ def page_deleted(sender, instance, **kwargs):
         and instance.first_published_at is not None
     ):
         changes.record(instance, changes.ContentChange.Action.DELETE)
+
+
+@receiver(organisations_ready)
+def give_new_organisations_their_workflow(organisations, **kwargs):
+    from .workflows import assign_light_workflow
+
+    assign_light_workflow(organisations)

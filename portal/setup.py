@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from content.workflows import ensure_workflows
 from sites.access import ensure_access
 from sites.kinds import OrganisationKind
 from sites.skeleton import apply_skeleton
@@ -38,4 +39,5 @@ def ensure_portal_home(title, code, **fields):
         site.save()
     apply_skeleton(home)
     ensure_access([home])
+    ensure_workflows(home)
     return home

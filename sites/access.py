@@ -97,6 +97,9 @@ def ensure_access(organisations, progress=None):
         if progress:
             progress.update(1)
     _ensure_permission_rows(list(access_by_org.values()), _permissions())
+    from .signals import organisations_ready
+
+    organisations_ready.send(sender=OrganisationAccess, organisations=organisations)
     return changed
 
 

@@ -1,12 +1,16 @@
 """Keep the site index (sites.site_index) in step with the Site table and the tree."""
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from wagtail.models import Site
 from wagtail.signals import post_page_move
 
 from .models import OrganisationPage
 from .site_index import bump_version
+
+# Sent when organisations have their groups and collections (provisioning, the admin, the
+# portal home); other apps hang per-organisation set-up on it (content: review workflows).
+organisations_ready = Signal()
 
 
 @receiver(post_save, sender=Site)
