@@ -262,7 +262,10 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
     f"http://{PORTAL_DOMAIN}" + ("" if PORTAL_PORT == 80 else f":{PORTAL_PORT}"),
 )
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "odt", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    *["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "odt", "zip"],
+    *["mp4", "webm"],  # short clips for the screen channel
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000  # rejects decompression bombs
