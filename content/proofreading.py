@@ -69,7 +69,12 @@ class WrongFormulation(models.Model):
 @receiver(post_save, sender=WrongFormulation)
 @receiver(post_delete, sender=WrongFormulation)
 def lexicon_changed(**kwargs):
-    transaction.on_commit(lambda: cache.set(LEXICON_VERSION_KEY, timezone.now().isoformat()))
+    transaction.on_commit(bump_lexicon_version)
+
+
+def bump_lexicon_version():
+    """Every process rebuilds its automaton at its next check."""
+    cache.set(LEXICON_VERSION_KEY, timezone.now().isoformat(), None)
 
 
 # --- matching ---------------------------------------------------------------------------
