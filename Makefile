@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+RECEIVER_PORT ?= 8001
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Sites get links on the port the dev server listens on.
@@ -29,16 +30,23 @@ migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) DEMO_WEBHOOK_URL=http://127.0.0.1:$(RECEIVER_PORT)/hook/ $(PY) manage.py load_demo
 
-## run: install, migrate, load the demo and serve http://$(HOST):$(PORT)
+## run: install, migrate, load the demo and serve http://$(HOST):$(PORT), with the task
+## worker (scheduled publishing, webhooks) and the demo webhook receiver beside it
 run: demo
 	@echo "门户: http://$(HOST):$(PORT)/  ·  后台: http://$(HOST):$(PORT)/admin/  ·  子站点: http://<代码>.localhost:$(PORT)/"
+	@echo "后台任务: db_worker  ·  演示 Webhook 接收器: http://127.0.0.1:$(RECEIVER_PORT)/hook/?format=html"
+	@$(RUN_ENV) $(PY) manage.py schedule_tasks
+	@$(PY) manage.py webhook_receiver --port $(RECEIVER_PORT) & receiver=$$!; \
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$receiver $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-## worker: run the background task worker (django-tasks database backend)
+## worker: run the background task worker alone (django-tasks database backend)
 worker: install
-	$(PY) manage.py db_worker
+	$(RUN_ENV) $(PY) manage.py schedule_tasks
+	$(RUN_ENV) $(PY) manage.py db_worker
 
 ## test: install and run the whole suite
 test: install

@@ -93,8 +93,25 @@ DEMO_USERS = [
     ("branch_editor", "donghu-hp-yh-d1:editors", "东湖区和平街道银河社区第一党支部 编辑"),
     ("branch_reviewer", "donghu-hp-yh-d1:reviewers", "同一支部 审核员"),
     ("district_editor", "donghu:editors", "东湖区 编辑（可管理全区下级站点）"),
+    ("city_editor", "jiangcheng:editors", "市级 中央厨房编辑（稿件走“三审”）"),
+    ("chushen", "jiangcheng:初审", "市级 初审"),
+    ("fushen", "jiangcheng:复审", "市级 复审"),
+    ("zhongshen", "jiangcheng:终审", "市级 终审（通过即发布）"),
 ]
+# Proofreading lexicon of the demo (editable in 中央厨房 → 敏感词/禁用词, 规范表述).
+DEMO_LEXICON = {
+    "banned": ["翻墙软件", "网络赌博", "非法集资"],
+    "sensitive": ["内部资料", "未经核实"],
+}
+DEMO_FORMULATIONS = [
+    ("两学一作", "两学一做"),
+    ("十九大", "党的十九大"),
+    ("二十大", "党的二十大"),
+    ("三会一课制", "“三会一课”制度"),
+]
+DEMO_WEBHOOK_NAME = "演示接收器（make run 一同启动）"
 PASSWORD_FILE = "demo-admin-password"
+WEBHOOK_SECRET_FILE = "demo-webhook-secret"
 # Demo directives: fictional texts with "演示" document numbers, three per library level.
 DIRECTIVES = {
     "central": (
@@ -148,16 +165,25 @@ def demo_rows():
 
 def demo_password():
     """DEMO_ADMIN_PASSWORD, else a random one kept in var/ (never in the repository)."""
-    if os.environ.get("DEMO_ADMIN_PASSWORD"):
-        return os.environ["DEMO_ADMIN_PASSWORD"], False
-    path = Path(settings.VAR_DIR) / PASSWORD_FILE
+    return _kept_secret("DEMO_ADMIN_PASSWORD", PASSWORD_FILE, 12)
+
+
+def demo_webhook_secret():
+    """WEBHOOK_SECRET, else a random one in var/ (`make run` hands it to the receiver)."""
+    return _kept_secret("WEBHOOK_SECRET", WEBHOOK_SECRET_FILE, 32)[0]
+
+
+def _kept_secret(variable, filename, length):
+    if os.environ.get(variable):
+        return os.environ[variable], False
+    path = Path(settings.VAR_DIR) / filename
     if path.exists():
         return path.read_text().strip(), False
-    password = secrets.token_urlsafe(12)
+    value = secrets.token_urlsafe(length)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(password)
+    path.write_text(value)
     path.chmod(0o600)
-    return password, True
+    return value, True
 
 
 def _avatar(seed):
@@ -374,4 +400,20 @@ def load_demo(progress_factory=None):
                 _ensure_articles(org, rng)
         _ensure_directives(home)
         _ensure_users(password)
+        _ensure_kitchen()
     return password, new_password
+
+
+def _ensure_kitchen():
+    """The central kitchen's lexicon and a webhook subscriber for the demo receiver."""
+    from content.models import LexiconTerm, WebhookSubscriber, WrongFormulation
+
+    for kind, words in DEMO_LEXICON.items():
+        for word in words:
+            LexiconTerm.objects.get_or_create(word=word, defaults={"kind": kind})
+    for wrong, right in DEMO_FORMULATIONS:
+        WrongFormulation.objects.get_or_create(wrong=wrong, defaults={"right": right})
+    url = os.environ.get("DEMO_WEBHOOK_URL", "http://127.0.0.1:8001/hook/")
+    WebhookSubscriber.objects.update_or_create(
+        name=DEMO_WEBHOOK_NAME, defaults={"url": url, "secret": demo_webhook_secret()}
+    )

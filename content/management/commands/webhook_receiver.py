@@ -1,6 +1,8 @@
 import os
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from content.webhook_receiver import FAILURE_MODES, WebhookReceiver
@@ -17,8 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
         parser.add_argument(
             "--secret",
-            default=os.environ.get("WEBHOOK_SECRET", "demo-webhook-secret"),
-            help="签名密钥（默认取环境变量 WEBHOOK_SECRET，否则为 demo-webhook-secret）",
+            default="",
+            help="签名密钥（默认取环境变量 WEBHOOK_SECRET，否则取 var/demo-webhook-secret）",
         )
         parser.add_argument(
             "--fail-share",
@@ -33,13 +35,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        secret = options["secret"] or os.environ.get("WEBHOOK_SECRET")
+        secret_file = Path(settings.VAR_DIR) / "demo-webhook-secret"
+        if not secret and secret_file.exists():
+            secret = secret_file.read_text().strip()
+        if not secret:
+            raise CommandError("缺少签名密钥：请用 --secret 或环境变量 WEBHOOK_SECRET 指定。")
         fail_share = options["fail_share"]
         if not 0.0 <= fail_share <= 1.0:
             raise CommandError("--fail-share 必须在 0 到 1 之间。")
         modes = tuple(m.strip() for m in options["failure_modes"].split(",") if m.strip())
         try:
             receiver = WebhookReceiver(
-                options["secret"],
+                secret,
                 fail_share=fail_share,
                 failure_modes=modes,
                 host=options["host"],
