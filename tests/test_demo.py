@@ -5,7 +5,8 @@ from django.core.management import call_command
 from wagtail.models import Page, Site
 
 from content.cascade import directives_for
-from content.models import ArticlePage, DirectivePage
+from content import proofreading
+from content.models import ArticlePage, DirectivePage, WebhookSubscriber
 from sites.models import OrganisationPage
 
 
@@ -49,6 +50,19 @@ def test_load_demo_builds_the_city_and_is_idempotent(db, monkeypatch, tmp_path, 
     assert all(d.attachments.exists() for d in DirectivePage.objects.all())
     central = client.get("/topics/central/", HTTP_HOST="xishan-hp-yh-d2.localhost")
     assert central.content.decode().count("（演示）</a>") == 3
+
+    # The central kitchen: city pages go through 三审, branch pages through 一审, the
+    # reviewers exist, the lexicon catches its words, the receiver is subscribed.
+    city_news = Page.objects.get(url_path="/jiangcheng/news/")
+    assert city_news.get_workflow().name == "三审"
+    assert Page.objects.get(url_path=branch.url_path).get_workflow().name == "一审"
+    for username, group in [("chushen", "初审"), ("fushen", "复审"), ("zhongshen", "终审")]:
+        reviewer = get_user_model().objects.get(username=username)
+        assert list(reviewer.groups.values_list("name", flat=True)) == [f"jiangcheng:{group}"]
+    found = proofreading.find_words("严禁使用翻墙软件，深入开展两学一作", "正文")
+    assert [f.kind for f in found] == ["banned", "wrong"]
+    subscriber = WebhookSubscriber.objects.get()
+    assert subscriber.secret == (tmp_path / "demo-webhook-secret").read_text().strip()
 
 
 def test_generated_password_is_kept_outside_the_repo(db, monkeypatch, tmp_path, settings):
