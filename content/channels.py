@@ -177,9 +177,11 @@ class ChannelFieldsMixin(models.Model):
     @classmethod
     def tabs(cls, content_panels):
         """The edit form: 内容 | 发布渠道 | 推广 | 设置."""
+        from .panels import ProofreadingFindingsPanel
+
         return TabbedInterface(
             [
-                ObjectList(content_panels, heading="内容"),
+                ObjectList([ProofreadingFindingsPanel(), *content_panels], heading="内容"),
                 ObjectList(cls.channel_panels, heading="发布渠道"),
                 ObjectList(Page.promote_panels, heading="推广"),
                 ObjectList(Page.settings_panels, heading="设置"),

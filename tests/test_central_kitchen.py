@@ -90,12 +90,13 @@ def test_city_article_goes_through_proofreading_and_three_reviews(client, kitche
         assert "翻墙软件" in proof.comment
         assert not page.live
 
-        # The editor sees the findings in the workflow history of the page.
-        history = client.get(reverse("wagtailadmin_pages:workflow_history", args=[page.pk]))
-        assert history.status_code == 200
+        # The editor sees the findings on top of the edit form.
+        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        form = client.get(edit_url).content.decode()
+        assert "自动校对退回：请修改以下 2 处后重新提交" in form
+        assert "禁用词“翻墙软件”" in form and "“两学一作”应为“两学一做”" in form
 
         # 2. The editor fixes the text and resubmits: proofreading passes, 初审 is next.
-        edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
         fixed = "<p>深入开展两学一做学习教育。</p>"
         response = client.post(
             edit_url,
@@ -105,6 +106,7 @@ def test_city_article_goes_through_proofreading_and_three_reviews(client, kitche
         state, task_state = current_task(page)
         assert state.status == WorkflowState.STATUS_IN_PROGRESS
         assert task_state.task.name == REVIEW_STEPS[0]
+        assert "自动校对退回" not in client.get(edit_url).content.decode()
 
         # The editor cannot approve; each reviewer approves only their own step.
         approve = "wagtailadmin_pages:workflow_action"
