@@ -79,14 +79,20 @@ class Delivery(models.Model):
 
     id = models.UUIDField("投递编号", primary_key=True, default=uuid.uuid4, editable=False)
     change = models.ForeignKey(
-        "content.ContentChange", on_delete=models.CASCADE, related_name="deliveries"
+        "content.ContentChange",
+        verbose_name="事件",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
     )
     subscriber = models.ForeignKey(
-        WebhookSubscriber, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookSubscriber,
+        verbose_name="订阅方",
+        on_delete=models.CASCADE,
+        related_name="deliveries",
     )
-    page_id = models.BigIntegerField()
+    page_id = models.BigIntegerField("页面编号")
     channel = models.CharField("渠道", max_length=8, choices=list(CHANNEL_LABELS.items()))
-    payload = models.JSONField()
+    payload = models.JSONField("内容")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)

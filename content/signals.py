@@ -26,7 +26,10 @@ def page_moved(
 
 @receiver(page_published)
 def page_was_published(instance, **kwargs):
-    changes.record(instance, changes.ContentChange.Action.PUBLISH)
+    # Wagtail also sends page_published when a first publish is only scheduled (go-live in
+    # the future, page not live yet): that is no event for the outlets until it goes live.
+    if instance.live:
+        changes.record(instance, changes.ContentChange.Action.PUBLISH)
 
 
 @receiver(page_unpublished)

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
-from content.cascade import directives_for
 from content import proofreading
+from content.cascade import directives_for
 from content.models import ArticlePage, DirectivePage, WebhookSubscriber
 from sites.models import OrganisationPage
 

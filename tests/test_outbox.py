@@ -192,7 +192,17 @@ def test_scheduled_publish_and_expiry_run_without_anyone(news, fast_retries):
     WebhookSubscriber.objects.create(name="x", url="http://127.0.0.1:9/")
     now = timezone.now()
     scheduled = news.add_child(instance=ArticlePage(title="定时稿", slug="later", live=False))
-    revision = scheduled.save_revision(approved_go_live_at=now - timedelta(seconds=5))
+    scheduled.go_live_at = now + timedelta(hours=1)
+    revision = scheduled.save_revision()
+    revision.publish()  # scheduled: Wagtail sends page_published, but nothing is live yet
+    assert not ContentChange.objects.filter(page_id=scheduled.pk).exists()
+    assert not outbox.Delivery.objects.filter(page_id=scheduled.pk).exists()
+    revision.refresh_from_db()
+    assert revision.approved_go_live_at is not None
+    past = now - timedelta(seconds=5)  # time passes: the go-live moment is behind us
+    revision.approved_go_live_at = past
+    revision.content["go_live_at"] = past.isoformat()
+    revision.save(update_fields=["approved_go_live_at", "content"])
     expiring = publish(news, 2)
     expiring.expire_at = now - timedelta(seconds=1)
     expiring.save()
