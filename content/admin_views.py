@@ -11,7 +11,9 @@ queued again one by one or all at once (outbox.retry).
 
 import uuid
 
+from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import CharField, F
 from django.db.models.fields.json import KeyTextTransform
@@ -19,7 +21,7 @@ from django.db.models.functions import Cast
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
@@ -31,7 +33,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from . import outbox
 from .channels import CHANNEL_LABELS, CHANNELS
 from .outbox import Delivery
-from .proofreading import ProofreadingTaskState
+from .proofreading import LexiconFileError, ProofreadingTaskState, import_lexicon
 
 SECTION_ROWS = 10
 SCHEDULE_SCAN = 500  # scheduled items read to group them by channel
@@ -352,3 +354,65 @@ class DeadLettersView(WagtailAdminTemplateMixin, TemplateView):
 
 
 dead_letters_view = DeadLettersView.as_view()
+
+
+# --- lexicon import ---------------------------------------------------------------------
+
+IMPORT_LEXICON = "content.add_lexiconterm"
+LEXICON_IMPORT_URL = "content_lexicon_import"
+
+
+class LexiconImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="导入为",
+        choices=[
+            ("banned", "禁用词（退回）"),
+            ("sensitive", "敏感词（提示）"),
+            ("wrong", "规范表述（错误<Tab>正确，或 错误 => 正确）"),
+        ],
+    )
+    file = forms.FileField(label="UTF-8 文本文件", help_text="每行一条；# 之后为注释；最大 1 MB")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError("文件超过 1 MB")
+        return upload
+
+
+class LexiconImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(IMPORT_LEXICON)
+
+
+class LexiconImportView(WagtailAdminTemplateMixin, FormView):
+    """导入词库: the same all-or-nothing import as `manage.py import_lexicon`."""
+
+    template_name = "content/admin/lexicon_import.html"
+    page_title = "导入词库"
+    header_icon = "upload"
+    form_class = LexiconImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(IMPORT_LEXICON):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def form_valid(self, form):
+        kind = form.cleaned_data["kind"]
+        try:
+            total, created = import_lexicon(form.cleaned_data["file"].read(), kind)
+        except LexiconFileError as error:
+            for line in str(error).splitlines():
+                form.add_error("file", line)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"已导入 {total} 条：新增 {created} 条，更新 {total - created} 条"
+        )
+        return redirect(reverse(LEXICON_IMPORT_URL))
+
+
+lexicon_import_view = LexiconImportView.as_view()

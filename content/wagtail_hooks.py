@@ -217,6 +217,15 @@ class KitchenViewSetGroup(SnippetViewSetGroup):
                 order=len(items) + 1,
             )
         )
+        items.append(
+            admin_views.LexiconImportMenuItem(
+                "导入词库",
+                reverse(admin_views.LEXICON_IMPORT_URL),
+                name="lexicon-import",
+                icon_name="upload",
+                order=len(items) + 1,
+            )
+        )
         return items
 
 
@@ -227,6 +236,11 @@ register_snippet(KitchenViewSetGroup)
 def register_outbox_urls():
     return [
         path("outbox/dead/", admin_views.dead_letters_view, name=admin_views.DEAD_LETTERS_URL),
+        path(
+            "lexicon/import/",
+            admin_views.lexicon_import_view,
+            name=admin_views.LEXICON_IMPORT_URL,
+        ),
     ]
 
 

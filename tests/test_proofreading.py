@@ -121,3 +121,35 @@ def test_import_formulations_is_idempotent_and_names_bad_lines(db, tmp_path, cap
     bad.write_text("甲\t乙\n只有一列\n", encoding="utf-8")
     with pytest.raises(CommandError, match="第 2 行"):
         call_command("import_lexicon", str(bad), kind="wrong")
+
+
+def test_admin_import_refuses_a_bad_file_and_imports_a_good_one(client, home):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from .factories import UserFactory
+
+    url = reverse("content_lexicon_import")
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    bad = "甲词\n".encode() + "乙词\n".encode("gbk")
+    response = client.post(
+        url, {"kind": "banned", "file": SimpleUploadedFile("w.txt", bad, "text/plain")}
+    )
+    assert response.status_code == 200 and "第 2 行" in response.content.decode()
+    assert not LexiconTerm.objects.exists()
+
+    good = "甲词\n乙词\n".encode()
+    response = client.post(
+        url, {"kind": "sensitive", "file": SimpleUploadedFile("w.txt", good, "text/plain")}
+    )
+    assert response.status_code == 302
+    assert dict(LexiconTerm.objects.values_list("word", "kind")) == {
+        "甲词": "sensitive",
+        "乙词": "sensitive",
+    }
+
+    client.force_login(UserFactory(username="ed", groups=["testcity:editors"]))
+    response = client.post(
+        url, {"kind": "banned", "file": SimpleUploadedFile("w.txt", "丙词".encode())}
+    )
+    assert response.status_code != 200 and not LexiconTerm.objects.filter(word="丙词").exists()
