@@ -25,6 +25,16 @@ from .proofreading import (  # noqa: F401  (lexicon and the proofreading task)
     ProofreadingTaskState,
     WrongFormulation,
 )
+from .screens import (  # noqa: F401  (metro screens)
+    Device,
+    DisplayGroup,
+    EmergencyInsert,
+    MediaDigest,
+    Playlist,
+    PlaylistItem,
+    PlaylistRule,
+    PlayTally,
+)
 from .workflows import OrganisationReviewTask  # noqa: F401
 
 

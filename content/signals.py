@@ -1,11 +1,11 @@
-from django.db.models.signals import post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from sites.signals import organisations_ready
 
-from . import changes
+from . import changes, screens
 from .models import DirectivePage
 
 
@@ -30,6 +30,7 @@ def page_was_published(instance, **kwargs):
     # the future, page not live yet): that is no event for the outlets until it goes live.
     if instance.live:
         changes.record(instance, changes.ContentChange.Action.PUBLISH)
+        screens.request_rebuild(screens.groups_showing_page(instance.pk))
 
 
 @receiver(page_unpublished)
@@ -37,6 +38,7 @@ def page_was_unpublished(instance, **kwargs):
     # Wagtail's publish_scheduled unpublishes pages past expire_at with expired=True.
     action = changes.ContentChange.Action.EXPIRE if instance.expired else None
     changes.record(instance, action or changes.ContentChange.Action.UNPUBLISH)
+    screens.request_rebuild(screens.groups_showing_page(instance.pk))
 
 
 @receiver(post_delete)
@@ -57,3 +59,34 @@ def give_new_organisations_their_workflow(organisations, **kwargs):
     from .workflows import assign_light_workflow
 
     assign_light_workflow(organisations)
+
+
+@receiver(post_save, sender=screens.Playlist)
+@receiver(post_save, sender=screens.EmergencyInsert)
+@receiver(post_save, sender=screens.DisplayGroup)
+def screen_setup_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Rebuilds run after the commit and read everything then. A new playlist or insert
+    has no groups yet: m2m_changed below catches them when they are set."""
+    if raw:
+        return
+    if sender is screens.DisplayGroup:
+        if not update_fields or set(update_fields) - {"snapshot", "snapshot_hash"}:
+            screens.request_rebuild([instance.pk])
+    else:
+        screens.request_rebuild(instance.groups.all())
+
+
+@receiver(pre_delete, sender=screens.Playlist)
+@receiver(pre_delete, sender=screens.EmergencyInsert)
+def screen_setup_deleted(sender, instance, **kwargs):
+    screens.request_rebuild(list(instance.groups.all()))
+
+
+@receiver(m2m_changed, sender=screens.Playlist.groups.through)
+@receiver(m2m_changed, sender=screens.EmergencyInsert.groups.through)
+def screen_groups_changed(sender, instance, action, pk_set=None, **kwargs):
+    if action in ("post_add", "post_remove", "pre_clear") and isinstance(
+        instance, screens.Playlist | screens.EmergencyInsert
+    ):
+        affected = set(pk_set or []) | set(instance.groups.values_list("pk", flat=True))
+        screens.request_rebuild(affected)

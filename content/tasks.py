@@ -2,6 +2,7 @@
 
 - deliver_outbox: send due webhook deliveries; when retries are waiting, queue itself again
   for the earliest one.
+- rebuild_screen_snapshots: the metro screens' playlist snapshots (content/screens.py).
 - run_schedules: Wagtail's scheduled publishing and expiry (go-live / expire-at) plus a
   delivery sweep, every PORTAL_SCHEDULE_INTERVAL seconds, queued again by itself, so nobody
   has to be online for a 7:00 publication.
@@ -11,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -54,8 +56,31 @@ def deliver_outbox():
 
 
 @task()
+def rebuild_screen_snapshots(group_ids=None):
+    """Rebuild the snapshots of these display groups (all when None)."""
+    from .screens import DisplayGroup, rebuild
+
+    groups = DisplayGroup.objects.all()
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+    return {group.slug: rebuild(group) for group in groups}
+
+
+def rebuild_stale_snapshots():
+    """Hourly, so the 24-hour schedule in every snapshot keeps reaching ahead."""
+    from .screens import DisplayGroup, rebuild
+
+    stale = timezone.now() - timedelta(hours=1)
+    for group in DisplayGroup.objects.filter(
+        Q(snapshot_built_at__lt=stale) | Q(snapshot_built_at__isnull=True)
+    ):
+        rebuild(group)
+
+
+@task()
 def run_schedules():
     call_command("publish_scheduled", verbosity=0)
+    rebuild_stale_snapshots()
     outbox.deliver_due()
     interval = getattr(settings, "PORTAL_SCHEDULE_INTERVAL", 30)
     schedule_once(run_schedules, timezone.now() + timedelta(seconds=interval))

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from content import feeds
 from sites import views as site_views
 
 from . import views
@@ -15,6 +16,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/screens/v1/feed/", feeds.feed, name="screen_feed"),
+    path("api/screens/v1/heartbeat/", feeds.heartbeat, name="screen_heartbeat"),
     path("api/v2/", api_router.urls),
     path("api/", api.urls),
     path("directory/", site_views.directory, name="site_directory"),

@@ -1,0 +1,189 @@
+"""The screen feed and heartbeat: what a metro screen player talks to.
+
+GET  /api/screens/v1/feed/       Authorization: Bearer <device token>
+     → the group's snapshot (JSON), ETag = its content hash, 304 on If-None-Match.
+POST /api/screens/v1/heartbeat/  Authorization: Bearer <device token>
+     {"player_version": "...", "status": {...}, "plays": [{"item", "started_at", "duration"}]}
+
+The feed path is one indexed query (device by token hash, with its group's snapshot hash)
+and an in-process cache of the serialised snapshot, refreshed when the hash changes.
+"""
+
+import datetime
+import json
+import re
+import threading
+
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from .screens import EMERGENCY_TTL, Device, DisplayGroup, PlayTally, hash_token
+
+HEARTBEAT_MAX_BYTES = 256 * 1024
+HEARTBEAT_MAX_PLAYS = 2000
+ITEM_KEY = re.compile(r"^(page|image|clip|emergency):\d{1,12}$")
+
+_snapshots = {}  # group id -> (hash, body bytes, [(starts, ends) of emergency inserts])
+_lock = threading.Lock()
+
+
+def error(status, code, message):
+    response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="screens"'
+    return response
+
+
+class Unauthorised(Exception):
+    pass
+
+
+def authenticate(request, fields):
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorised("缺少设备令牌（Authorization: Bearer <令牌>）")
+    row = Device.objects.filter(token_hash=hash_token(token.strip())).values(*fields).first()
+    if row is None:
+        raise Unauthorised("设备令牌无效")
+    if row["revoked_at"] is not None:
+        raise Unauthorised("设备令牌已停用")
+    return row
+
+
+def cached_snapshot(group_id, snapshot_hash):
+    entry = _snapshots.get(group_id)
+    if entry is None or entry[0] != snapshot_hash:
+        row = DisplayGroup.objects.filter(pk=group_id).values("snapshot", "snapshot_hash").first()
+        snapshot = row["snapshot"] or {}
+        body = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode()
+        inserts = [
+            (parse_datetime(e["starts_at"]), parse_datetime(e["ends_at"]))
+            for e in snapshot.get("emergency", [])
+        ]
+        entry = (row["snapshot_hash"], body, inserts)
+        with _lock:
+            _snapshots[group_id] = entry
+    return entry
+
+
+def max_age(poll_interval, inserts, now):
+    """Short while an emergency insert runs or is about to start; else the poll interval."""
+    soon = now + datetime.timedelta(seconds=poll_interval)
+    if any(starts <= soon and ends > now for starts, ends in inserts):
+        return EMERGENCY_TTL
+    return poll_interval
+
+
+@require_GET
+def feed(request):
+    try:
+        device = authenticate(
+            request, ("revoked_at", "group_id", "group__snapshot_hash", "group__poll_interval")
+        )
+    except Unauthorised as exc:
+        return error(401, "invalid_token", str(exc))
+    snapshot_hash, body, inserts = cached_snapshot(
+        device["group_id"], device["group__snapshot_hash"]
+    )
+    if not snapshot_hash:
+        return error(503, "snapshot_pending", "播放列表正在生成，请稍后再试")
+    etag = f'"{snapshot_hash}"'
+    age = max_age(device["group__poll_interval"], inserts, timezone.now())
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"private, max-age={age}"
+    return response
+
+
+class BadHeartbeat(ValueError):
+    pass
+
+
+def parse_heartbeat(raw):
+    if len(raw) > HEARTBEAT_MAX_BYTES:
+        raise BadHeartbeat(f"心跳数据超过 {HEARTBEAT_MAX_BYTES // 1024} KB")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadHeartbeat(f"不是有效的 JSON：{exc}") from None
+    if not isinstance(data, dict):
+        raise BadHeartbeat("心跳应为 JSON 对象")
+    version = data.get("player_version", "")
+    status = data.get("status", {})
+    plays = data.get("plays", [])
+    if not isinstance(version, str) or len(version) > 32:
+        raise BadHeartbeat("player_version 应为不超过 32 字的字符串")
+    if not isinstance(status, dict) or len(json.dumps(status)) > 4096:
+        raise BadHeartbeat("status 应为不超过 4 KB 的 JSON 对象")
+    if not isinstance(plays, list) or len(plays) > HEARTBEAT_MAX_PLAYS:
+        raise BadHeartbeat(f"plays 应为最多 {HEARTBEAT_MAX_PLAYS} 条的列表")
+    parsed = []
+    for n, play in enumerate(plays):
+        where = f"plays[{n}]"
+        if not isinstance(play, dict):
+            raise BadHeartbeat(f"{where} 应为对象")
+        item, started, duration = play.get("item"), play.get("started_at"), play.get("duration")
+        if not isinstance(item, str) or not ITEM_KEY.match(item):
+            raise BadHeartbeat(f"{where}.item 应形如 page:12、image:3、clip:4 或 emergency:5")
+        when = parse_datetime(started) if isinstance(started, str) else None
+        if when is None or timezone.is_naive(when):
+            raise BadHeartbeat(f"{where}.started_at 应为带时区的 ISO 时间")
+        if isinstance(duration, bool) or not isinstance(duration, int | float):
+            raise BadHeartbeat(f"{where}.duration 应为秒数")
+        if not 0 <= duration <= 3600:
+            raise BadHeartbeat(f"{where}.duration 应在 0～3600 秒之间")
+        parsed.append((timezone.localdate(when), item, duration))
+    return version, status, parsed
+
+
+def store_plays(device_id, plays):
+    totals = {}
+    for day, item, duration in plays:
+        plays_, seconds = totals.get((day, item), (0, 0))
+        totals[(day, item)] = (plays_ + 1, seconds + round(duration))
+    if not totals:
+        return
+    days = {day for day, _ in totals}
+    existing = {
+        (t.day, t.item): t for t in PlayTally.objects.filter(device_id=device_id, day__in=days)
+    }
+    new = []
+    for (day, item), (plays_, seconds) in totals.items():
+        tally = existing.get((day, item))
+        if tally is None:
+            new.append(
+                PlayTally(day=day, device_id=device_id, item=item, plays=plays_, seconds=seconds)
+            )
+        else:
+            PlayTally.objects.filter(pk=tally.pk).update(
+                plays=F("plays") + plays_, seconds=F("seconds") + seconds
+            )
+    PlayTally.objects.bulk_create(new)
+
+
+@csrf_exempt
+@require_POST
+def heartbeat(request):
+    try:
+        device = authenticate(request, ("pk", "revoked_at"))
+    except Unauthorised as exc:
+        return error(401, "invalid_token", str(exc))
+    try:
+        version, status, plays = parse_heartbeat(request.body)
+    except BadHeartbeat as exc:
+        return error(400, "bad_heartbeat", str(exc))
+    with transaction.atomic():
+        Device.objects.filter(pk=device["pk"]).update(
+            last_seen_at=timezone.now(), player_version=version, status=status
+        )
+        store_plays(device["pk"], plays)
+    return JsonResponse({"ok": True, "plays": len(plays)})
