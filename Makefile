@@ -56,6 +56,7 @@ test: install
 bench: install
 	$(PY) bench/provisioning.py $(BENCH_ARGS)
 	$(PY) bench/api.py $(BENCH_API_ARGS)
+	$(PY) bench/outbox.py $(BENCH_OUTBOX_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -23,8 +23,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
-import shutil
 import statistics
 import sys
 import tempfile
@@ -35,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
 import provisioning as base  # noqa: E402
 
 log = base.log
@@ -406,13 +405,7 @@ def compute_ratios(results):
 
 
 def write_json(report):
-    base.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = base.RESULTS_DIR / f"api-{stamp}.json"
-    text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
-    path.write_text(text + "\n", encoding="utf-8")
-    (base.RESULTS_DIR / "api-latest.json").write_text(text + "\n", encoding="utf-8")
-    return path
+    return common.write_results("api", report)
 
 
 def loadavg():
@@ -590,19 +583,14 @@ def main():
         log("FAILED:\n" + traceback.format_exc())
     finally:
         report["load_average"]["end"] = loadavg()
-        report["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
-        report["total_seconds"] = round(time.perf_counter() - base._t0, 1)
-        report["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         report.setdefault("counts", {"sites": 0, "pages": 0})
-        print_report(report)
-        for note in report["notes"]:
-            print(f"note: {note}")
-        path = write_json(report)
-        print(f"\nJSON: {path.relative_to(base.ROOT)} (and api-latest.json)")
-        if args.keep:
-            print(f"kept {work_dir}")
-        else:
-            shutil.rmtree(work_dir, ignore_errors=True)
+
+        def print_with_notes(report):
+            print_report(report)
+            for note in report["notes"]:
+                print(f"note: {note}")
+
+        common.finish_report(report, "api", print_with_notes, work_dir, args.keep, base._t0)
     return 1 if report["errors"] else 0
 
 

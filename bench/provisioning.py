@@ -18,12 +18,10 @@ fewer requests, cProfile of a 500-site run).
 import argparse
 import cProfile
 import io
-import json
 import os
 import platform
 import pstats
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -34,9 +32,10 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path(__file__).resolve().parent
-RESULTS_DIR = BENCH_DIR / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+ROOT, BENCH_DIR, RESULTS_DIR = common.ROOT, common.BENCH_DIR, common.RESULTS_DIR
 
 PORTAL_TITLE, PORTAL_CODE = "江城市", "jiangcheng"
 PORTAL_HOST = "localhost"
@@ -751,13 +750,7 @@ def compute_ratios(report, small_sites, big_sites):
 
 
 def write_json(report):
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS_DIR / f"provisioning-{stamp}.json"
-    text = json.dumps(report, ensure_ascii=False, indent=2)
-    path.write_text(text + "\n", encoding="utf-8")
-    (RESULTS_DIR / "provisioning-latest.json").write_text(text + "\n", encoding="utf-8")
-    return path
+    return common.write_results("provisioning", report)
 
 
 def environment_info():
@@ -1002,16 +995,7 @@ def main():
         log("FAILED:\n" + traceback.format_exc())
     finally:
         report["load_average"]["end"] = round(os.getloadavg()[0], 2)
-        report["finished_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
-        report["total_seconds"] = round(time.perf_counter() - _t0, 1)
-        report["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        print_report(report)
-        path = write_json(report)
-        print(f"\nJSON: {path.relative_to(ROOT)} (and provisioning-latest.json)")
-        if args.keep:
-            print(f"kept {work_dir}")
-        else:
-            shutil.rmtree(work_dir, ignore_errors=True)
+        common.finish_report(report, "provisioning", print_report, work_dir, args.keep, _t0)
     return 1 if report["errors"] else 0
 
 
