@@ -8,8 +8,9 @@ one display group (1920×1080) with a playlist of --items image slides, its snap
 and a device token. The feed body is also written to a file that nginx serves.
 
 1. Load: `wrk` (one thread, --connections, --duration each) against
-   - ours, gunicorn (sync workers, --workers) with DEBUG=0: GET /api/screens/v1/feed/
-     with the device token, once without and once with a matching If-None-Match (304);
+   - ours, gunicorn (sync workers, --workers) with DEBUG=0: GET /api/screens/v1/feed/,
+     each request with the next of --devices device tokens (a Lua script), once without
+     and once with a matching If-None-Match (304);
    - nginx serving the same bytes as a static file, once 200 and once 304 (its own ETag).
    All on the same two cores as the load generator: the ratio is the figure, not the
    absolute rate. 52,000 screens polling every 60 s need ~870 req/s.
@@ -100,7 +101,7 @@ def slide(title, n):
     )
 
 
-def set_up(work, items):
+def set_up(work, items, devices):
     import django
     from django.core.management import call_command
 
@@ -119,9 +120,12 @@ def set_up(work, items):
             playlist=playlist, image=slide(f"党建宣传 {n + 1}", n), sort_order=n
         )
     screens.rebuild(group)
-    device = Device(name="站台 1 号屏", group=group)
-    token = device.set_token()
-    device.save()
+    tokens, rows = [], []
+    for n in range(devices):
+        device = Device(name=f"站台 {n + 1} 号屏", group=group)
+        tokens.append(device.set_token())
+        rows.append(device)
+    Device.objects.bulk_create(rows, batch_size=1000)
     group.refresh_from_db()
     body = json.dumps(group.snapshot, ensure_ascii=False, separators=(",", ":")).encode()
     static = Path(work) / "static-feed"
@@ -133,7 +137,7 @@ def set_up(work, items):
     from django.db import connections
 
     connections.close_all()
-    return group, token, len(body)
+    return group, tokens, len(body)
 
 
 NGINX_CONF = """
@@ -192,7 +196,15 @@ def start_gunicorn(work, port, workers):
 
 def start_worker(work):
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.1"],
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.1",
+        ],
         cwd=ROOT,
         env=server_env(work),
         stdout=subprocess.DEVNULL,
@@ -206,8 +218,32 @@ WRK_STATUS = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(url, headers, connections, duration):
+LUA = """
+tokens = {{{tokens}}}
+etag = {etag}
+counter = 0
+request = function()
+    counter = counter + 1
+    local headers = {{ ["Authorization"] = "Bearer " .. tokens[(counter % #tokens) + 1] }}
+    if etag then headers["If-None-Match"] = etag end
+    return wrk.format("GET", nil, headers)
+end
+"""
+
+
+def token_script(work, tokens, etag):
+    """A wrk script that sends every request with the next device's token: real screens
+    each poll with their own, so nothing per token may be cached to look good."""
+    path = Path(work) / ("feed-304.lua" if etag else "feed-200.lua")
+    quoted = ",".join(f'"{t}"' for t in tokens)
+    path.write_text(LUA.format(tokens=quoted, etag=f"'{etag}'" if etag else "nil"))
+    return path
+
+
+def run_wrk(url, headers, connections, duration, script=None):
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
@@ -282,6 +318,7 @@ def print_report(report):
         )
     base.table(
         f"Screen feed under wrk (-t1 -c{report['args']['connections']}, "
+        f"{report['args']['devices']} device tokens in turn, "
         f"{report['args']['duration']} s each; gunicorn {report['args']['workers']} sync "
         f"workers, DEBUG=0; same 2 cores)",
         ["target", "status", "req/s", "p50 ms", "p99 ms", "ours/nginx", "errors"],
@@ -303,6 +340,7 @@ def print_report(report):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=20, help="slides in the playlist")
+    parser.add_argument("--devices", type=int, default=5000, help="devices, each its own token")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
@@ -327,7 +365,8 @@ def main():
         os.environ["DEBUG"] = "0"
         os.environ["SECRET_KEY"] = SECRET_KEY
         log("setting up the database, the playlist and its snapshot …")
-        group, token, size = set_up(work, args.items)
+        group, tokens, size = set_up(work, args.items, args.devices)
+        token = tokens[0]
         report["snapshot_bytes"] = size
         ours_port, nginx_port = free_port(), free_port()
         stops.append(start_nginx(work, nginx_port))
@@ -342,16 +381,24 @@ def main():
         _, nginx_etag, nginx_size = status_and_etag(static, {})
         assert our_size == nginx_size == size, (our_size, nginx_size, size)
         targets = [
-            ("ours (gunicorn)", 200, ours, auth),
-            ("nginx static", 200, static, {}),
-            ("ours (gunicorn)", 304, ours, {**auth, "If-None-Match": our_etag}),
-            ("nginx static", 304, static, {"If-None-Match": nginx_etag}),
+            ("ours (gunicorn)", 200, ours, auth, token_script(work, tokens, None)),
+            ("nginx static", 200, static, {}, None),
+            (
+                "ours (gunicorn)",
+                304,
+                ours,
+                {**auth, "If-None-Match": our_etag},
+                token_script(work, tokens, our_etag),
+            ),
+            ("nginx static", 304, static, {"If-None-Match": nginx_etag}, None),
         ]
         load = []
-        for name, status, url, headers in targets:
+        for name, status, url, headers, script in targets:
             assert status_and_etag(url, headers)[0] == status, (name, status)
             log(f"wrk: {name} {status} …")
-            result = run_wrk(url, headers, args.connections, args.duration)
+            result = run_wrk(
+                url, {} if script else headers, args.connections, args.duration, script
+            )
             load.append({"target": name, "status": status, **result})
         for row in load:
             if row["target"].startswith("ours"):

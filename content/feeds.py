@@ -14,7 +14,7 @@ import json
 import re
 import threading
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -43,17 +43,52 @@ class Unauthorised(Exception):
     pass
 
 
-def authenticate(request, fields):
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+def bearer_token(header):
+    scheme, _, token = (header or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorised("缺少设备令牌（Authorization: Bearer <令牌>）")
-    row = Device.objects.filter(token_hash=hash_token(token.strip())).values(*fields).first()
+    return token.strip()
+
+
+def authenticate(request, fields):
+    row = (
+        Device.objects.filter(
+            token_hash=hash_token(bearer_token(request.headers.get("Authorization", "")))
+        )
+        .values(*fields)
+        .first()
+    )
     if row is None:
         raise Unauthorised("设备令牌无效")
     if row["revoked_at"] is not None:
         raise Unauthorised("设备令牌已停用")
     return row
+
+
+# The feed's device lookup: one indexed query in plain SQL (no ORM query building). It is
+# not cached: each of tens of thousands of screens polls once a minute with its own token,
+# so a per-token cache would only flatter a benchmark; revocations take effect at once.
+DEVICE_SQL = (
+    "SELECT d.revoked_at, d.group_id, g.snapshot_hash, g.poll_interval "
+    "FROM content_device d JOIN content_displaygroup g ON g.id = d.group_id "
+    "WHERE d.token_hash = %s"
+)
+
+
+def device_for_feed(token):
+    with connection.cursor() as cursor:
+        cursor.execute(DEVICE_SQL, [hash_token(token)])
+        row = cursor.fetchone()
+    if row is None:
+        raise Unauthorised("设备令牌无效")
+    if row[0] is not None:
+        raise Unauthorised("设备令牌已停用")
+    return row
+
+
+def forget_devices():
+    """Drop the in-process snapshot copies (tests)."""
+    _snapshots.clear()
 
 
 def cached_snapshot(group_id, snapshot_hash):
@@ -80,28 +115,71 @@ def max_age(poll_interval, inserts, now):
     return poll_interval
 
 
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+def error_body(code, message):
+    return json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
+
+
+def feed_response(authorization, if_none_match):
+    """(status, headers, body) of a feed request: shared by the Django view and the lean
+    WSGI path (portal/wsgi.py), so both answer exactly alike."""
+    try:
+        _, group_id, snapshot_hash, poll_interval = device_for_feed(bearer_token(authorization))
+    except Unauthorised as exc:
+        headers = [("Content-Type", JSON_TYPE), ("WWW-Authenticate", 'Bearer realm="screens"')]
+        return 401, headers, error_body("invalid_token", str(exc))
+    if not snapshot_hash:
+        message = "播放列表正在生成，请稍后再试"
+        return 503, [("Content-Type", JSON_TYPE)], error_body("snapshot_pending", message)
+    snapshot_hash, body, inserts = cached_snapshot(group_id, snapshot_hash)
+    etag = f'"{snapshot_hash}"'
+    headers = [
+        ("ETag", etag),
+        ("Cache-Control", f"private, max-age={max_age(poll_interval, inserts, timezone.now())}"),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+    if etag in [tag.strip() for tag in (if_none_match or "").split(",")]:
+        return 304, headers, b""
+    return 200, [("Content-Type", JSON_TYPE), *headers], body
+
+
 @require_GET
 def feed(request):
-    try:
-        device = authenticate(
-            request, ("revoked_at", "group_id", "group__snapshot_hash", "group__poll_interval")
-        )
-    except Unauthorised as exc:
-        return error(401, "invalid_token", str(exc))
-    snapshot_hash, body, inserts = cached_snapshot(
-        device["group_id"], device["group__snapshot_hash"]
+    status, headers, body = feed_response(
+        request.headers.get("Authorization"), request.headers.get("If-None-Match")
     )
-    if not snapshot_hash:
-        return error(503, "snapshot_pending", "播放列表正在生成，请稍后再试")
-    etag = f'"{snapshot_hash}"'
-    age = max_age(device["group__poll_interval"], inserts, timezone.now())
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"private, max-age={age}"
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
     return response
+
+
+FEED_PATH = "/api/screens/v1/feed/"
+REASONS = {200: "OK", 304: "Not Modified", 401: "Unauthorized", 503: "Service Unavailable"}
+
+
+def lean_wsgi(app):
+    """Answer GET feed requests before Django's middleware and URL routing: screens poll
+    by the tens of thousands, and the feed needs neither sessions nor pages. Everything
+    else goes to `app`."""
+
+    def application(environ, start_response):
+        if environ.get("PATH_INFO") != FEED_PATH or environ.get("REQUEST_METHOD") != "GET":
+            return app(environ, start_response)
+        try:
+            status, headers, body = feed_response(
+                environ.get("HTTP_AUTHORIZATION"), environ.get("HTTP_IF_NONE_MATCH")
+            )
+        except DatabaseError:
+            connection.close()  # a dropped connection: the next request opens a new one
+            raise
+        headers.append(("Content-Length", str(len(body))))
+        start_response(f"{status} {REASONS[status]}", headers)
+        return [body]
+
+    return application
 
 
 class BadHeartbeat(ValueError):

@@ -110,9 +110,42 @@ def test_feed_answers_with_etag_and_304_in_one_query(client, platform, django_as
     etag = response["ETag"]
     assert etag == f'"{DisplayGroup.objects.get().snapshot_hash}"'
     assert response["Cache-Control"] == "private, max-age=60"
-    with django_assert_num_queries(1):  # token lookup; the snapshot is cached in process
+    with django_assert_num_queries(1):  # the device; the snapshot is remembered in process
         again = client.get(FEED, HTTP_IF_NONE_MATCH=etag, **auth(platform["token"]))
     assert again.status_code == 304 and again["ETag"] == etag
+
+
+def test_revocation_and_new_snapshots_are_seen_at_the_next_poll(client, platform):
+    token = platform["token"]
+    first = client.get(FEED, **auth(token))["ETag"]
+    platform["page"].unpublish()
+    screens.rebuild(platform["group"])
+    assert client.get(FEED, HTTP_IF_NONE_MATCH=first, **auth(token)).status_code == 200
+    Device.objects.update(revoked_at=timezone.now())
+    assert client.get(FEED, **auth(token)).status_code == 401
+
+
+def test_the_lean_wsgi_path_answers_like_the_view(platform):
+    from wsgiref.util import setup_testing_defaults
+
+    from portal.wsgi import application
+
+    def call(**headers):
+        environ = {"PATH_INFO": FEED, "REQUEST_METHOD": "GET", **headers}
+        setup_testing_defaults(environ)
+        seen = {}
+        body = b"".join(application(environ, lambda s, h: seen.update(status=s, headers=h)))
+        return seen["status"], dict(seen["headers"]), body
+
+    status, headers, body = call(HTTP_AUTHORIZATION=f"Bearer {platform['token']}")
+    assert status == "200 OK" and json.loads(body)["group"]["slug"] == "platform"
+    assert headers["Content-Length"] == str(len(body))
+    status, _, body = call(
+        HTTP_AUTHORIZATION=f"Bearer {platform['token']}", HTTP_IF_NONE_MATCH=headers["ETag"]
+    )
+    assert status == "304 Not Modified" and body == b""
+    status, headers, body = call(HTTP_AUTHORIZATION="Bearer wrong")
+    assert status == "401 Unauthorized" and json.loads(body)["error"]["code"] == "invalid_token"
 
 
 def test_feed_refuses_missing_invalid_and_revoked_tokens(client, platform):
