@@ -57,6 +57,7 @@ bench: install
 	$(PY) bench/provisioning.py $(BENCH_ARGS)
 	$(PY) bench/api.py $(BENCH_API_ARGS)
 	$(PY) bench/outbox.py $(BENCH_OUTBOX_ARGS)
+	$(PY) bench/screens.py $(BENCH_SCREENS_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
