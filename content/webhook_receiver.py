@@ -71,6 +71,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Answers go out in two writes; without TCP_NODELAY each waits ~40 ms for the
+    # client's delayed ACK, which capped deliveries at ~40/s (bench/outbox.py).
+    disable_nagle_algorithm = True
     server_version = "WebhookReceiver/1.0"
     timeout = 30  # idle keep-alive connections are dropped after this many seconds
 
