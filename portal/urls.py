@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from content import feeds
+from content import feeds, player
 from sites import views as site_views
 
 from . import views
@@ -18,6 +18,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/screens/v1/feed/", feeds.feed, name="screen_feed"),
     path("api/screens/v1/heartbeat/", feeds.heartbeat, name="screen_heartbeat"),
+    path("screens/player/", player.player, name="screen_player"),
+    path("screens/player/sw.js", player.service_worker, name="screen_player_sw"),
     path("api/v2/", api_router.urls),
     path("api/", api.urls),
     path("directory/", site_views.directory, name="site_directory"),
