@@ -4,12 +4,10 @@ CI installs Debian's chromium and chromium-driver (.ci/run); without them these 
 fail rather than skip, because they are the only check of what a member actually sees.
 """
 
-import shutil
-
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from .chromium import start_chromium
 
 # The live server runs in another thread, so data must be committed; serialized_rollback
 # restores what migrations created (root page, locale) for the next test.
@@ -21,24 +19,7 @@ pytestmark = [
 
 @pytest.fixture
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=390,844",
-    ]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
-    )
+    driver = start_chromium(390, 844)
     yield driver
     driver.quit()
 

@@ -9,7 +9,6 @@ changed playlist. Durations and the poll interval are shortened in the stored sn
 import datetime
 import io
 import json
-import shutil
 from urllib.request import urlopen
 
 import pytest
@@ -17,8 +16,6 @@ import websocket  # websocket-client, a dependency of selenium
 from django.core.management import call_command
 from django.core.signals import request_started
 from django.utils import timezone
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -33,6 +30,8 @@ from content.models import (
 )
 from tests.factories import ImageFactory
 
+from .chromium import start_chromium
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -44,28 +43,9 @@ ITEM_SECONDS = 1
 
 @pytest.fixture
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required",
-        "--window-size=1280,720",
-    ]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
+    driver = start_chromium(
+        1280, 720, ["--autoplay-policy=no-user-gesture-required"], exact_viewport=True
     )
-    # --window-size counts the window's frame: make the page itself 1280×720.
-    inner = driver.execute_script("return [innerWidth, innerHeight]")
-    driver.set_window_size(2 * 1280 - inner[0], 2 * 720 - inner[1])
     yield driver
     driver.quit()
 
