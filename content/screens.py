@@ -370,7 +370,7 @@ def iso(value):
     return value.isoformat() if value else None
 
 
-def item_entry(item, group, windows):
+def item_entry(item, group, windows, now=None):
     """One playable entry, or None when there is nothing the group can show."""
     media, title, duration = [], item.title, item.duration
     if item.page_id:
@@ -386,6 +386,9 @@ def item_entry(item, group, windows):
             if clip:
                 media.append(clip)
         windows = clip_windows(windows, page.screen_valid_from, page.screen_valid_until)
+        if windows is not None and now is not None:
+            # A window that has already ended (e.g. validity ran out this morning) is gone.
+            windows = [(lo, hi) for lo, hi in windows if hi is None or hi > now]
     elif item.image_id:
         duration = duration or 15
         title = title or item.image.title
@@ -464,7 +467,7 @@ def build_snapshot(group, now=None):
     for playlist in playlists:
         windows = playlist_windows(playlist, now, end)
         for item in playlist.items.all():
-            entry = item_entry(item, group, windows)
+            entry = item_entry(item, group, windows, now)
             if entry:
                 items.append(entry)
     inserts = EmergencyInsert.objects.filter(
