@@ -23,7 +23,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from . import admin_views
+from . import admin_views, screens_admin
 from .channels import CHANNEL_LABELS
 from .outbox import Delivery, WebhookSubscriber
 from .proofreading import LexiconTerm, WrongFormulation
@@ -230,6 +230,7 @@ class KitchenViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(KitchenViewSetGroup)
+register_snippet(screens_admin.ScreensViewSetGroup)  # 地铁屏
 
 
 @hooks.register("register_admin_urls")
@@ -242,6 +243,11 @@ def register_outbox_urls():
             name=admin_views.LEXICON_IMPORT_URL,
         ),
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_screen_urls():
+    return screens_admin.admin_urls()  # /admin/screens/plays/ (播放统计)
 
 
 @hooks.register("construct_homepage_panels")

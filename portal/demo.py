@@ -5,10 +5,16 @@ photos, member counts, addresses and a few Chinese articles per branch; an admin
 three demo editors. Every step is idempotent.
 """
 
+import datetime
+import functools
 import io
+import logging
+import math
 import os
 import random
 import secrets
+import subprocess
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -16,11 +22,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image as PILImage
-from PIL import ImageDraw
+from PIL import ImageDraw, ImageFont
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.rich_text import RichText
@@ -30,6 +37,8 @@ from sites.models import ColumnPage, OrganisationLeader, OrganisationPage
 from sites.provisioning import Row, check, provision_rows
 
 from .setup import ensure_portal_home
+
+logger = logging.getLogger(__name__)
 
 CITY = {"code": "jiangcheng", "title": "江城市", "address": "江城市人民大道1号"}
 DISTRICTS = [("donghu", "东湖区"), ("xishan", "西山区"), ("nanjiang", "南江区")]
@@ -401,6 +410,7 @@ def load_demo(progress_factory=None):
         _ensure_directives(home)
         _ensure_users(password)
         _ensure_kitchen()
+        _ensure_screens(home)
     return password, new_password
 
 
@@ -417,3 +427,289 @@ def _ensure_kitchen():
     WebhookSubscriber.objects.update_or_create(
         name=DEMO_WEBHOOK_NAME, defaults={"url": url, "secret": demo_webhook_secret()}
     )
+
+
+# --- metro screens ------------------------------------------------------------------------
+
+SCREEN_GROUPS = [
+    # slug, name, width, height, devices: (name without spaces, location)
+    (
+        "metro-platform",
+        "地铁站台屏",
+        1920,
+        1080,
+        [
+            ("江城站上行站台1号屏", "1号线江城站 上行站台"),
+            ("人民大道站下行站台2号屏", "1号线人民大道站 下行站台"),
+        ],
+    ),
+    (
+        "metro-car",
+        "车厢屏",
+        1080,
+        1920,
+        [
+            ("1号线0101次3号车厢屏", "1号线 0101 次列车 3 号车厢"),
+            ("2号线0205次5号车厢屏", "2号线 0205 次列车 5 号车厢"),
+        ],
+    ),
+]
+SCREEN_TOKENS_FILE = "demo-screen-tokens.txt"
+SCREEN_PLAYLIST = "党建微视频与文件轮播"
+# Micro-videos: file, document title, two caption lines. Screens fill their frame (CSS
+# object-fit: cover), so a landscape picture shows only its middle on a portrait screen:
+# text stays short and centred, in the part both orientations keep.
+SCREEN_CLIPS = [
+    ("screen-clip-1.webm", "党建微视频：初心如磐（演示）", ("初心如磐", "使命在肩")),
+    ("screen-clip-2.webm", "党建微视频：支部引领（演示）", ("支部引领", "服务为民")),
+    ("screen-clip-3.webm", "党建微视频：志愿同行（演示）", ("志愿同行", "温暖江城")),
+]
+CLIP_SIZE, CLIP_SECONDS, CLIP_FPS = (960, 540), 6, 10
+# Screen titles (≤ 20 characters) of the city library's demo directives, by number, with
+# the lines of their slides.
+SCREEN_TITLES = {
+    1: ("推进“手机+党支部”平台建设", ["推进“手机+党支部”", "平台建设"]),
+    2: ("开展主题党日活动", ["开展主题", "党日活动"]),
+    3: ("整顿软弱涣散基层党组织", ["整顿软弱涣散", "基层党组织"]),
+}
+SCREEN_INSERT = "明早江城站临时客流管控（演示）"
+CJK_FONTS = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+]
+RED, DARK_RED, GOLD, PALE_GOLD = (178, 16, 22), (140, 8, 14), (245, 200, 80), (255, 232, 170)
+
+
+@functools.lru_cache
+def _cjk_font(size):
+    """A font with Chinese glyphs (the Simplified Chinese face of Noto CJK), or None: the
+    pictures then carry no text."""
+    for path in CJK_FONTS:
+        if not os.path.exists(path):
+            continue
+        for index in range(10):
+            try:
+                font = ImageFont.truetype(path, size, index=index)
+            except OSError:
+                break
+            if "SC" in font.getname()[0]:
+                return font
+        return ImageFont.truetype(path, size)
+    return None
+
+
+def _star(draw, cx, cy, radius, fill):
+    points = []
+    for n in range(10):
+        r = radius if n % 2 == 0 else radius * 0.4
+        angle = -math.pi / 2 + n * math.pi / 5
+        points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
+    draw.polygon(points, fill=fill)
+
+
+def _centred_lines(draw, lines, centre, size, fill, max_width=None, gap=1.35):
+    """Lines of text centred on centre=(x, y); smaller type if one is wider than max_width."""
+    font = _cjk_font(size)
+    if font is None:
+        return
+    widest = max(font.getlength(line) for line in lines)
+    if max_width and widest > max_width:
+        size = int(size * max_width / widest)
+        font = _cjk_font(size)
+    x, y = centre
+    top = y - (len(lines) - 1) * size * gap / 2
+    for n, line in enumerate(lines):
+        draw.text((x, top + n * size * gap), line, font=font, fill=fill, anchor="mm")
+
+
+def _slide(lines, issuer):
+    """A 1920×1080 slide for a directive: its screen title on red. The text keeps to the
+    middle 600 pixels, which a portrait screen's crop keeps too."""
+    image = PILImage.new("RGB", (1920, 1080), RED)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1920, 90), fill=DARK_RED)
+    draw.rectangle((0, 990, 1920, 1080), fill=DARK_RED)
+    draw.rectangle((0, 90, 1920, 100), fill=GOLD)
+    draw.rectangle((0, 980, 1920, 990), fill=GOLD)
+    _star(draw, 960, 250, 70, GOLD)
+    _centred_lines(draw, lines, (960, 540), 84, "white", max_width=560)
+    _centred_lines(draw, [issuer], (960, 820), 36, PALE_GOLD, max_width=560)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer
+
+
+def _clip_frames(lines):
+    width, height = CLIP_SIZE
+    base = PILImage.new("RGB", CLIP_SIZE, RED)
+    draw = ImageDraw.Draw(base)
+    _star(draw, width / 2, 110, 42, GOLD)
+    _centred_lines(draw, list(lines), (width / 2, height / 2 + 10), 60, "white")
+    _centred_lines(draw, ["党建微视频（演示）"], (width / 2, height - 95), 24, PALE_GOLD)
+    total = CLIP_SECONDS * CLIP_FPS
+    for n in range(total):
+        frame = base.copy()
+        half = int(width / 2 * (n + 1) / total)  # a gold bar grows from the middle
+        ImageDraw.Draw(frame).rectangle(
+            (width / 2 - half, height - 40, width / 2 + half, height - 30), fill=GOLD
+        )
+        yield frame.tobytes()
+
+
+def _demo_clip(lines):
+    """A 6-second 960×540 VP8 WebM (tens of KB): Pillow draws the frames (no ffmpeg
+    drawtext or font configuration needed), the bundled ffmpeg encodes them."""
+    import imageio_ffmpeg
+
+    width, height = CLIP_SIZE
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "clip.webm"
+        command = [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            *("-hide_banner", "-loglevel", "error", "-y"),
+            *("-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"),
+            *("-r", str(CLIP_FPS), "-i", "-"),
+            *("-c:v", "libvpx", "-b:v", "150k", "-crf", "20", "-auto-alt-ref", "0"),
+            *("-deadline", "realtime", "-cpu-used", "8", "-pix_fmt", "yuv420p", "-an"),
+            str(target),
+        ]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            for frame in _clip_frames(lines):
+                process.stdin.write(frame)
+        except BrokenPipeError:
+            pass
+        _, errors = process.communicate(timeout=60)
+        if process.returncode != 0:
+            raise RuntimeError(errors.decode(errors="replace").strip() or "ffmpeg failed")
+        return target.read_bytes()
+
+
+def _ensure_screen_clips(collection):
+    """The micro-videos as documents; made once (an existing document is kept)."""
+    clips = []
+    for filename, title, lines in SCREEN_CLIPS:
+        document = Document.objects.filter(title=title).first()
+        if document is None:
+            try:
+                data = _demo_clip(lines)
+            except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+                logger.warning("演示短视频未生成（%s）：%s", title, error)
+                continue
+            document = Document(title=title, collection=collection)
+            document.file.save(filename, ContentFile(data), save=False)
+            document.save()
+        clips.append((document, " ".join(lines)))
+    return clips
+
+
+def _ensure_screen_directives(home):
+    """The city library's demo directives go to the screens: a short title and a slide."""
+    from content.models import DirectiveIndexPage, DirectivePage
+
+    topics = ColumnPage.objects.child_of(home).get(slug="topics")
+    library = DirectiveIndexPage.objects.child_of(topics).get(level="city")
+    issuer = DIRECTIVES["city"][0]
+    pages = []
+    for number, (screen_title, lines) in SCREEN_TITLES.items():
+        slug = f"demo-{library.slug}-{number}"
+        page = DirectivePage.objects.child_of(library).filter(slug=slug).first()
+        if page is None:
+            continue
+        if not (page.channel_screen and page.screen_image_id):
+            image = Image(title=f"{screen_title}（地铁屏画面）", collection=home.access.collection)
+            image.file = ImageFile(_slide(lines, issuer), name=f"screen-{slug}.png")
+            image.save()
+            page.channel_screen = True
+            page.screen_title = screen_title
+            page.screen_image = image
+            page.save_revision().publish()
+        pages.append(page)
+    return pages
+
+
+def demo_screen_tokens():
+    """[(group slug, device name, token)] of the demo screens, as kept in var/."""
+    path = Path(settings.VAR_DIR) / SCREEN_TOKENS_FILE
+    if not path.exists():
+        return []
+    return [tuple(line.split()) for line in path.read_text().splitlines() if len(line.split()) == 3]
+
+
+def _ensure_screen_devices(groups):
+    """Two devices per group. Their tokens (only hashes are stored) are kept in var/, like
+    the demo password; a device whose token is not there gets a new one."""
+    from content.screens import Device, hash_token
+
+    known = {(slug, name): token for slug, name, token in demo_screen_tokens()}
+    lines, changed = [], False
+    for slug, _, _, _, devices in SCREEN_GROUPS:
+        for name, location in devices:
+            token = known.get((slug, name))
+            device = Device.objects.filter(group=groups[slug], name=name).first()
+            if device is None:
+                device = Device(group=groups[slug], name=name, location=location)
+                token = device.set_token()
+                device.save()
+                changed = True
+            elif token is None or device.token_hash != hash_token(token):
+                token = device.set_token()
+                device.save(update_fields=["token_hash", "token_hint"])
+                changed = True
+            lines.append(f"{slug} {name} {token}")
+    path = Path(settings.VAR_DIR) / SCREEN_TOKENS_FILE
+    if changed or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n")
+        path.chmod(0o600)
+
+
+def _ensure_screens(home):
+    """Metro screens: two display groups with two devices each, a playlist of micro-videos
+    and the city's directives for both, and an emergency insert that starts tomorrow."""
+    from content import screens
+    from content.screens import DisplayGroup, EmergencyInsert, Playlist, PlaylistItem
+
+    groups = {}
+    for slug, name, width, height, _ in SCREEN_GROUPS:
+        groups[slug], _ = DisplayGroup.objects.get_or_create(
+            slug=slug, defaults={"name": name, "width": width, "height": height}
+        )
+    _ensure_screen_devices(groups)
+
+    clips = _ensure_screen_clips(home.access.collection)
+    directives = _ensure_screen_directives(home)
+    playlist, created = Playlist.objects.get_or_create(
+        name=SCREEN_PLAYLIST, defaults={"priority": 10}
+    )
+    if created:
+        playlist.groups.set(groups.values())
+    have = set(playlist.items.values_list("page_id", "clip_id"))
+    order = playlist.items.count()
+    for n in range(max(len(clips), len(directives))):  # a video, a directive, a video, …
+        if n < len(clips) and (None, clips[n][0].pk) not in have:
+            document, title = clips[n]
+            PlaylistItem.objects.create(
+                playlist=playlist, clip=document, title=title, duration=6, sort_order=order
+            )
+            order += 1
+        if n < len(directives) and (directives[n].pk, None) not in have:
+            PlaylistItem.objects.create(playlist=playlist, page=directives[n], sort_order=order)
+            order += 1
+
+    if not EmergencyInsert.objects.filter(title=SCREEN_INSERT).exists():
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        starts = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(7, 30)))
+        insert = EmergencyInsert.objects.create(
+            title=SCREEN_INSERT,
+            text="受大客流影响，明日 7:30—9:00 江城站实行临时客流管控，请乘客提前安排出行。",
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=90),
+            approved_by=get_user_model().objects.filter(username="admin").first(),
+        )
+        insert.groups.set(groups.values())
+
+    for group in groups.values():
+        screens.rebuild(group)

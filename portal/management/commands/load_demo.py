@@ -1,7 +1,9 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.demo import DEMO_USERS, load_demo
+from portal.demo import DEMO_USERS, SCREEN_TOKENS_FILE, demo_screen_tokens, load_demo
 from portal.progress import progress_factory
 
 
@@ -23,3 +25,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  管理员:    admin / {password}" + ("（新生成）" if new else ""))
         for username, _, note in DEMO_USERS:
             self.stdout.write(f"  演示账号:  {username} / {password}  —— {note}")
+        screens = demo_screen_tokens()
+        if screens:
+            _, name, token = screens[0]
+            tokens = Path(settings.VAR_DIR) / SCREEN_TOKENS_FILE
+            self.stdout.write(f"  地铁屏:    {base}/screens/player/?token={token}")
+            self.stdout.write(f"             （{name}；{len(screens)} 台演示屏的令牌见 {tokens}）")
