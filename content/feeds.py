@@ -32,13 +32,6 @@ _snapshots = {}  # group id -> (hash, body bytes, [(starts, ends) of emergency i
 _lock = threading.Lock()
 
 
-def error(status, code, message):
-    response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
-    if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="screens"'
-    return response
-
-
 class Unauthorised(Exception):
     pass
 
@@ -50,38 +43,26 @@ def bearer_token(header):
     return token.strip()
 
 
-def authenticate(request, fields):
-    row = (
-        Device.objects.filter(
-            token_hash=hash_token(bearer_token(request.headers.get("Authorization", "")))
-        )
-        .values(*fields)
-        .first()
-    )
-    if row is None:
-        raise Unauthorised("设备令牌无效")
-    if row["revoked_at"] is not None:
-        raise Unauthorised("设备令牌已停用")
-    return row
-
-
-# The feed's device lookup: one indexed query in plain SQL (no ORM query building). It is
+# The device lookup (feed and heartbeat): one indexed query in plain SQL, no ORM query
+# building, with what the feed needs from the device's group. It is
 # not cached: each of tens of thousands of screens polls once a minute with its own token,
 # so a per-token cache would only flatter a benchmark; revocations take effect at once.
 DEVICE_SQL = (
-    "SELECT d.revoked_at, d.group_id, g.snapshot_hash, g.poll_interval "
+    "SELECT d.id, d.revoked_at, d.group_id, g.snapshot_hash, g.poll_interval "
     "FROM content_device d JOIN content_displaygroup g ON g.id = d.group_id "
     "WHERE d.token_hash = %s"
 )
 
 
-def device_for_feed(token):
+def device_for(authorization):
+    """(id, revoked_at, group_id, snapshot_hash, poll_interval) of the device whose token is
+    in this Authorization header; Unauthorised if there is none or it is revoked."""
     with connection.cursor() as cursor:
-        cursor.execute(DEVICE_SQL, [hash_token(token)])
+        cursor.execute(DEVICE_SQL, [hash_token(bearer_token(authorization))])
         row = cursor.fetchone()
     if row is None:
         raise Unauthorised("设备令牌无效")
-    if row[0] is not None:
+    if row[1] is not None:
         raise Unauthorised("设备令牌已停用")
     return row
 
@@ -118,21 +99,31 @@ def max_age(poll_interval, inserts, now):
 JSON_TYPE = "application/json; charset=utf-8"
 
 
-def error_body(code, message):
-    return json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
+def error(status, code, message):
+    """(status, headers, body) of a JSON error; a 401 says which scheme to use."""
+    headers = [("Content-Type", JSON_TYPE)]
+    if status == 401:
+        headers.append(("WWW-Authenticate", 'Bearer realm="screens"'))
+    body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
+    return status, headers, body.encode()
+
+
+def as_response(status, headers, body):
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 def feed_response(authorization, if_none_match):
     """(status, headers, body) of a feed request: shared by the Django view and the lean
     WSGI path (portal/wsgi.py), so both answer exactly alike."""
     try:
-        _, group_id, snapshot_hash, poll_interval = device_for_feed(bearer_token(authorization))
+        _, _, group_id, snapshot_hash, poll_interval = device_for(authorization)
     except Unauthorised as exc:
-        headers = [("Content-Type", JSON_TYPE), ("WWW-Authenticate", 'Bearer realm="screens"')]
-        return 401, headers, error_body("invalid_token", str(exc))
+        return error(401, "invalid_token", str(exc))
     if not snapshot_hash:
-        message = "播放列表正在生成，请稍后再试"
-        return 503, [("Content-Type", JSON_TYPE)], error_body("snapshot_pending", message)
+        return error(503, "snapshot_pending", "播放列表正在生成，请稍后再试")
     snapshot_hash, body, inserts = cached_snapshot(group_id, snapshot_hash)
     etag = f'"{snapshot_hash}"'
     headers = [
@@ -147,13 +138,9 @@ def feed_response(authorization, if_none_match):
 
 @require_GET
 def feed(request):
-    status, headers, body = feed_response(
-        request.headers.get("Authorization"), request.headers.get("If-None-Match")
+    return as_response(
+        *feed_response(request.headers.get("Authorization"), request.headers.get("If-None-Match"))
     )
-    response = HttpResponse(body, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
 
 
 FEED_PATH = "/api/screens/v1/feed/"
@@ -252,16 +239,16 @@ def store_plays(device_id, plays):
 @require_POST
 def heartbeat(request):
     try:
-        device = authenticate(request, ("pk", "revoked_at"))
+        device_id = device_for(request.headers.get("Authorization"))[0]
     except Unauthorised as exc:
-        return error(401, "invalid_token", str(exc))
+        return as_response(*error(401, "invalid_token", str(exc)))
     try:
         version, status, plays = parse_heartbeat(request.body)
     except BadHeartbeat as exc:
-        return error(400, "bad_heartbeat", str(exc))
+        return as_response(*error(400, "bad_heartbeat", str(exc)))
     with transaction.atomic():
-        Device.objects.filter(pk=device["pk"]).update(
+        Device.objects.filter(pk=device_id).update(
             last_seen_at=timezone.now(), player_version=version, status=status
         )
-        store_plays(device["pk"], plays)
+        store_plays(device_id, plays)
     return JsonResponse({"ok": True, "plays": len(plays)})

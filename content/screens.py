@@ -23,7 +23,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
-from .channels import CLIP_EXTENSIONS
+from .channels import CLIP_EXTENSIONS, iso
 
 HORIZON = datetime.timedelta(hours=24)
 EMERGENCY_TTL = 10  # seconds a feed with an active emergency insert may be cached
@@ -364,10 +364,6 @@ def clip_media(document, group, duration):
         "height": group.height,
         "duration": duration,
     }
-
-
-def iso(value):
-    return value.isoformat() if value else None
 
 
 def item_entry(item, group, windows, now=None):
