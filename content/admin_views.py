@@ -19,6 +19,7 @@ from django.db.models import CharField, F
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
@@ -42,6 +43,26 @@ ERROR_CHARS = 64
 MANAGE_OUTBOX = "content.change_webhooksubscriber"
 DEAD_LETTERS_URL = "content_outbox_dead"
 DELIVERY_INSPECT_URL = "wagtailsnippets_content_delivery:inspect"
+
+
+FORBIDDEN_TEMPLATE = "content/admin/forbidden.html"
+
+
+class ForbiddenMixin:
+    """A real 403 page (raising PermissionDenied would become Wagtail's redirect home)."""
+
+    forbidden_message = "您没有权限进行此操作。"
+
+    def has_permission(self, user):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission(request.user):
+            context = WagtailAdminTemplateMixin.get_context_data(
+                self, message=self.forbidden_message, view=self
+            )
+            return TemplateResponse(request, FORBIDDEN_TEMPLATE, context, status=403)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def can_manage_outbox(user):
@@ -281,28 +302,23 @@ def shorten(text, limit=ERROR_CHARS):
     return f"{text[:half].rstrip()}…{text[-half:].lstrip()}"
 
 
-class DeadLettersView(WagtailAdminTemplateMixin, TemplateView):
+class DeadLettersView(ForbiddenMixin, WagtailAdminTemplateMixin, TemplateView):
     """Deliveries that used up their attempts, newest first, with 重试所选 / 全部重试."""
 
     template_name = "content/admin/dead_letters.html"
     page_title = "投递失败"
     header_icon = "warning"
     http_method_names = ["get", "post", "head", "options"]
+    forbidden_message = "您没有权限查看投递失败记录。需要超级管理员或“修改 Webhook 订阅”权限。"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_manage_outbox(request.user):
-            # A real 403 (raising PermissionDenied would become Wagtail's redirect home).
-            context = self.get_context_data(forbidden=True)
-            return self.render_to_response(context, status=403)
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self, user):
+        return can_manage_outbox(user)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if context.get("forbidden"):
-            return context
         deliveries = dead_letters().select_related("subscriber").order_by("-created_at", "-pk")
         paginator = Paginator(deliveries, DEAD_PER_PAGE)
         page = paginator.get_page(self.request.GET.get("p"))

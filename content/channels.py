@@ -214,7 +214,7 @@ class ChannelFieldsMixin(models.Model):
         if self.screen_valid_from and self.screen_valid_until:
             if self.screen_valid_until <= self.screen_valid_from:
                 errors["screen_valid_until"] = "屏幕播放止必须晚于播放起"
-        if self.screen_clip_id and not self.screen_clip.file.name.lower().endswith(CLIP_EXTENSIONS):
+        if self.screen_clip_id and not is_clip(self.screen_clip):
             errors["screen_clip"] = "屏幕短视频须为 MP4 或 WebM 文件"
         if not self.channels:
             errors["channel_web"] = "请至少选择一个发布渠道"
@@ -262,6 +262,11 @@ class ChannelFieldsMixin(models.Model):
                 },
             )
         return super().serve_preview(request, mode_name)
+
+
+def is_clip(document):
+    """An uploaded document that screens can play as a clip (MP4 or WebM)."""
+    return document.file.name.lower().endswith(CLIP_EXTENSIONS)
 
 
 def image_url(image):

@@ -23,7 +23,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
-from .channels import CLIP_EXTENSIONS, iso
+from .channels import is_clip, iso
 
 HORIZON = datetime.timedelta(hours=24)
 EMERGENCY_TTL = 10  # seconds a feed with an active emergency insert may be cached
@@ -176,7 +176,7 @@ class PlaylistItem(Orderable):
         chosen = [x for x in (self.page_id, self.image_id, self.clip_id) if x]
         if len(chosen) != 1:
             raise ValidationError("每个播放项请选择且只选择一项：页面、图片或短视频")
-        if self.clip_id and not self.clip.file.name.lower().endswith(CLIP_EXTENSIONS):
+        if self.clip_id and not is_clip(self.clip):
             raise ValidationError({"clip": "短视频须为 MP4 或 WebM 文件"})
 
     @property

@@ -17,7 +17,6 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Sum
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -49,6 +48,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from .admin_views import ForbiddenMixin
 from .screens import Device, DisplayGroup, EmergencyInsert, Playlist, PlayTally
 
 MANAGE_DEVICES = "content.change_device"
@@ -64,7 +64,6 @@ SCREEN_PAGE_TYPES = [
 REPORT_DAYS = 7
 REPORT_ROWS = 100
 OFFLINE_ROWS = 100
-FORBIDDEN_TEMPLATE = "content/admin/screens/forbidden.html"
 
 
 def can_manage_devices(user):
@@ -96,23 +95,6 @@ def unplayable(clip, groups):
 
 def join_names(objects):
     return "、".join(str(o) for o in objects) or "—"
-
-
-class ForbiddenMixin:
-    """A real 403 page (raising PermissionDenied would become Wagtail's redirect home)."""
-
-    forbidden_message = "您没有权限进行此操作。"
-
-    def has_permission(self, user):
-        raise NotImplementedError
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission(request.user):
-            context = WagtailAdminTemplateMixin.get_context_data(
-                self, message=self.forbidden_message, view=self
-            )
-            return TemplateResponse(request, FORBIDDEN_TEMPLATE, context, status=403)
-        return super().dispatch(request, *args, **kwargs)
 
 
 # --- display groups ---------------------------------------------------------------------
