@@ -67,7 +67,7 @@ def device_for(authorization):
     return row
 
 
-def forget_devices():
+def forget_snapshots():
     """Drop the in-process snapshot copies (tests)."""
     _snapshots.clear()
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from content.feeds import forget_devices
+from content.feeds import forget_snapshots
 from content.models import DirectiveIndexPage
 from portal.setup import ensure_portal_home
 from sites.models import ColumnPage, OrganisationPage
@@ -22,12 +22,12 @@ da-s2-b1,da-s2,二街道第一支部,branch
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # The site index version lives in the cache; the database is rolled back per test.
-    # The screen feed remembers devices and snapshots in process.
+    # The screen feed keeps copies of snapshots in process.
     cache.clear()
-    forget_devices()
+    forget_snapshots()
     yield
     cache.clear()
-    forget_devices()
+    forget_snapshots()
 
 
 @pytest.fixture
