@@ -1,7 +1,15 @@
 """The screen feed and heartbeat: what a metro screen player talks to.
 
 GET  /api/screens/v1/feed/       Authorization: Bearer <device token>
-     → the group's snapshot (JSON), ETag = its content hash, 304 on If-None-Match.
+     → the group's snapshot (JSON), ETag = its content hash, 304 on If-None-Match, and
+       X-Poll-URL: a signed link to the same snapshot, valid PORTAL_SCREENS_LINK_TTL s.
+GET  /api/screens/v1/poll/<group>/?d=<device>&e=<expires>&s=<signature>
+     → the same answer without a token lookup. Its signature is nginx's secure_link
+       (MD5 of expires, path, device and a secret, base64url), so in production nginx
+       checks it and answers polls from a one-second cache (`manage.py
+       screens_nginx_conf`); without nginx Django checks it. 403 on a bad signature, 410
+       once expired: the player then asks the feed (with its token) for a new link. A
+       revoked device is refused by the feed at once, by its link within the TTL.
 POST /api/screens/v1/heartbeat/  Authorization: Bearer <device token>
      {"player_version": "...", "status": {...}, "plays": [{"item", "started_at", "duration"}]}
 
@@ -9,11 +17,17 @@ The feed path is one indexed query (device by token hash, with its group's snaps
 and an in-process cache of the serialised snapshot, refreshed when the hash changes.
 """
 
+import base64
 import datetime
+import hashlib
+import hmac
 import json
 import re
 import threading
+import time
+from urllib.parse import parse_qs
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.http import HttpResponse, JsonResponse
@@ -115,13 +129,66 @@ def as_response(status, headers, body):
     return response
 
 
+POLL_PATH = "/api/screens/v1/poll/"
+POLL_PATH_RE = re.compile(r"^/api/screens/v1/poll/(\d{1,12})/$")
+
+
+def link_signature(expires, path, device_id):
+    """nginx secure_link_md5 "$secure_link_expires$uri$arg_d <secret>", base64url."""
+    raw = f"{expires}{path}{device_id} {settings.SCREENS_LINK_SECRET}".encode()
+    return base64.urlsafe_b64encode(hashlib.md5(raw).digest()).rstrip(b"=").decode()  # noqa: S324
+
+
+def poll_link(device_id, group_id, now=None):
+    expires = int(now if now is not None else time.time()) + settings.PORTAL_SCREENS_LINK_TTL
+    path = f"{POLL_PATH}{group_id}/"
+    return f"{path}?d={device_id}&e={expires}&s={link_signature(expires, path, device_id)}"
+
+
+def link_group(path, query):
+    """The group id a signed poll link grants, or an error (status, headers, body)."""
+    match = POLL_PATH_RE.match(path or "")
+    args = parse_qs(query or "")
+    device, expires, signature = (args.get(k, [""])[0] for k in ("d", "e", "s"))
+    if not (match and device.isdigit() and expires.isdigit()) or not hmac.compare_digest(
+        signature, link_signature(expires, path, device)
+    ):
+        return None, error(403, "bad_link", "播放链接无效，请用设备令牌重新获取")
+    if int(expires) < time.time():
+        return None, error(410, "link_expired", "播放链接已过期，请用设备令牌重新获取")
+    return int(match.group(1)), None
+
+
+GROUP_SQL = "SELECT snapshot_hash, poll_interval FROM content_displaygroup WHERE id = %s"
+
+
+def poll_response(path, query, if_none_match):
+    """(status, headers, body) of a poll by signed link: the feed without the token."""
+    group_id, failure = link_group(path, query)
+    if failure:
+        return failure
+    with connection.cursor() as cursor:
+        cursor.execute(GROUP_SQL, [group_id])
+        row = cursor.fetchone()
+    if row is None:
+        return error(404, "no_group", "显示分组不存在")
+    return snapshot_response(group_id, *row, if_none_match)
+
+
 def feed_response(authorization, if_none_match):
     """(status, headers, body) of a feed request: shared by the Django view and the lean
     WSGI path (portal/wsgi.py), so both answer exactly alike."""
     try:
-        _, _, group_id, snapshot_hash, poll_interval = device_for(authorization)
+        device_id, _, group_id, snapshot_hash, poll_interval = device_for(authorization)
     except Unauthorised as exc:
         return error(401, "invalid_token", str(exc))
+    status, headers, body = snapshot_response(group_id, snapshot_hash, poll_interval, if_none_match)
+    if status in (200, 304):
+        headers.append(("X-Poll-URL", poll_link(device_id, group_id)))
+    return status, headers, body
+
+
+def snapshot_response(group_id, snapshot_hash, poll_interval, if_none_match):
     if not snapshot_hash:
         return error(503, "snapshot_pending", "播放列表正在生成，请稍后再试")
     snapshot_hash, body, inserts = cached_snapshot(group_id, snapshot_hash)
@@ -143,8 +210,25 @@ def feed(request):
     )
 
 
+@require_GET
+def poll(request, group_id):
+    return as_response(
+        *poll_response(
+            request.path, request.META.get("QUERY_STRING"), request.headers.get("If-None-Match")
+        )
+    )
+
+
 FEED_PATH = "/api/screens/v1/feed/"
-REASONS = {200: "OK", 304: "Not Modified", 401: "Unauthorized", 503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    304: "Not Modified",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    410: "Gone",
+    503: "Service Unavailable",
+}
 
 
 def lean_wsgi(app):
@@ -153,12 +237,20 @@ def lean_wsgi(app):
     else goes to `app`."""
 
     def application(environ, start_response):
-        if environ.get("PATH_INFO") != FEED_PATH or environ.get("REQUEST_METHOD") != "GET":
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") != "GET" or not (
+            path == FEED_PATH or path.startswith(POLL_PATH)
+        ):
             return app(environ, start_response)
         try:
-            status, headers, body = feed_response(
-                environ.get("HTTP_AUTHORIZATION"), environ.get("HTTP_IF_NONE_MATCH")
-            )
+            if path == FEED_PATH:
+                status, headers, body = feed_response(
+                    environ.get("HTTP_AUTHORIZATION"), environ.get("HTTP_IF_NONE_MATCH")
+                )
+            else:
+                status, headers, body = poll_response(
+                    path, environ.get("QUERY_STRING"), environ.get("HTTP_IF_NONE_MATCH")
+                )
         except DatabaseError:
             connection.close()  # a dropped connection: the next request opens a new one
             raise

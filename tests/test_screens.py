@@ -137,15 +137,61 @@ def test_the_lean_wsgi_path_answers_like_the_view(platform):
         body = b"".join(application(environ, lambda s, h: seen.update(status=s, headers=h)))
         return seen["status"], dict(seen["headers"]), body
 
-    status, headers, body = call(HTTP_AUTHORIZATION=f"Bearer {platform['token']}")
+    status, feed_headers, body = call(HTTP_AUTHORIZATION=f"Bearer {platform['token']}")
     assert status == "200 OK" and json.loads(body)["group"]["slug"] == "platform"
-    assert headers["Content-Length"] == str(len(body))
+    assert feed_headers["Content-Length"] == str(len(body))
     status, _, body = call(
-        HTTP_AUTHORIZATION=f"Bearer {platform['token']}", HTTP_IF_NONE_MATCH=headers["ETag"]
+        HTTP_AUTHORIZATION=f"Bearer {platform['token']}", HTTP_IF_NONE_MATCH=feed_headers["ETag"]
     )
     assert status == "304 Not Modified" and body == b""
     status, headers, body = call(HTTP_AUTHORIZATION="Bearer wrong")
     assert status == "401 Unauthorized" and json.loads(body)["error"]["code"] == "invalid_token"
+    path, _, query = feed_headers["X-Poll-URL"].partition("?")
+    status, headers, body = call(PATH_INFO=path, QUERY_STRING=query)
+    assert status == "200 OK" and json.loads(body)["group"]["slug"] == "platform"
+    status, _, body = call(PATH_INFO=path, QUERY_STRING=query + "x")
+    assert status == "403 Forbidden" and json.loads(body)["error"]["code"] == "bad_link"
+
+
+def test_the_feed_hands_out_a_signed_poll_link_to_the_same_snapshot(
+    client, platform, django_assert_num_queries
+):
+    feed = client.get(FEED, **auth(platform["token"]))
+    link = feed["X-Poll-URL"]
+    device, group = Device.objects.get(), platform["group"]
+    assert link.startswith(f"/api/screens/v1/poll/{group.pk}/?d={device.pk}&e=")
+    with django_assert_num_queries(1):  # the group's hash; no device, no token
+        polled = client.get(link)
+    assert polled.status_code == 200 and polled.content == feed.content
+    assert polled["ETag"] == feed["ETag"] and "X-Poll-URL" not in polled
+    assert client.get(link, HTTP_IF_NONE_MATCH=feed["ETag"]).status_code == 304
+    # A new snapshot is seen through the link too.
+    platform["page"].unpublish()
+    screens.rebuild(group)
+    assert client.get(link, HTTP_IF_NONE_MATCH=feed["ETag"]).status_code == 200
+
+
+def test_poll_links_are_refused_when_tampered_with_or_expired(client, platform, settings):
+    from content.feeds import poll_link
+
+    device, group = Device.objects.get(), platform["group"]
+    link = poll_link(device.pk, group.pk)
+    tampered = [
+        link.replace(f"/poll/{group.pk}/", f"/poll/{group.pk + 1}/"),  # another group
+        link.replace(f"d={device.pk}", f"d={device.pk + 1}"),
+        link[:-2] + ("AA" if not link.endswith("AA") else "BB"),
+        link.split("&s=")[0],
+        f"/api/screens/v1/poll/{group.pk}/",
+    ]
+    for url in tampered:
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert response.json()["error"]["code"] == "bad_link"
+    expired = poll_link(device.pk, group.pk, now=0)
+    response = client.get(expired)
+    assert response.status_code == 410 and response.json()["error"]["code"] == "link_expired"
+    settings.SCREENS_LINK_SECRET = "another-secret-entirely"
+    assert client.get(link).status_code == 403  # a rotated secret ends every link
 
 
 def test_feed_refuses_missing_invalid_and_revoked_tokens(client, platform):

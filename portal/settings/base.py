@@ -4,6 +4,7 @@ Embedded defaults (SQLite, local media, local-memory cache, tasks in the databas
 unless an environment variable switches a service on. See README "Environment".
 """
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -239,6 +240,17 @@ PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o644
+
+# --- Metro screens ------------------------------------------------------------------
+# Signed poll links (content/feeds.py): nginx's secure_link checks them with this secret
+# (`manage.py screens_nginx_conf` writes it into the config). Default: derived from
+# SECRET_KEY, so it changes when that does; set it to rotate links on their own.
+SCREENS_LINK_SECRET = (
+    os.environ.get("SCREENS_LINK_SECRET")
+    or hashlib.sha256(f"screens-poll-link:{SECRET_KEY}".encode()).hexdigest()
+)
+# How long a link is good for: the longest a revoked device can keep polling by its link.
+PORTAL_SCREENS_LINK_TTL = int(os.environ.get("PORTAL_SCREENS_LINK_TTL", "600"))
 
 # --- Search -------------------------------------------------------------------------
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

@@ -1,7 +1,8 @@
 /* Metro screen player (/screens/player/): no framework, one file.
  *
  * - token: ?token=… once (kept in localStorage, removed from the address bar) or typed in;
- * - polls the feed (If-None-Match; every poll_interval, sooner when max-age is shorter);
+ * - polls the feed (If-None-Match; every poll_interval, sooner when max-age is shorter),
+ *   then the signed link it hands out (X-Poll-URL) until that expires;
  * - media: fetched through the service worker's cache, sha256-verified, shown as blob: URLs;
  *   the next item is prepared while the current one plays; a bad file skips its item;
  * - plays items whose windows contain now, each for its duration (a video: until it ends or
@@ -42,6 +43,7 @@
     token: null,
     snapshot: null,
     etag: null,
+    pollUrl: null, // signed link to the group's snapshot, from the feed's X-Poll-URL
     stopped: true,
     online: true,
     skew: 0, // server clock minus ours, ms (only when it is off by more than a few seconds)
@@ -157,6 +159,7 @@
     state.plays = [];
     state.snapshot = null;
     state.etag = null;
+    state.pollUrl = null;
     askForToken("设备令牌无效或已停用");
   }
 
@@ -228,11 +231,20 @@
     if (state.stopped) return;
     let wait = pollSeconds();
     try {
-      const headers = { Authorization: `Bearer ${state.token}` };
+      // After the first answer, poll by the signed link the feed hands out (X-Poll-URL):
+      // nginx answers it from its cache without asking the portal.
+      const link = state.pollUrl;
+      const headers = link ? {} : { Authorization: `Bearer ${state.token}` };
       if (state.etag) headers["If-None-Match"] = state.etag;
-      const response = await timedFetch(config.feed, { headers, cache: "no-store" }, FEED_TIMEOUT);
+      const response = await timedFetch(link || config.feed, { headers, cache: "no-store" }, FEED_TIMEOUT);
       const offline = response.headers.get("X-Screens-Offline") === "1"; // the worker's copy
       if (response.status === 401) return invalidToken();
+      if (link && [403, 404, 410].includes(response.status)) {
+        state.pollUrl = null; // expired or refused: back to the feed for a new link
+        if (!state.stopped) state.timers.poll = setTimeout(poll, 0);
+        return;
+      }
+      if (!offline && response.headers.get("X-Poll-URL")) state.pollUrl = response.headers.get("X-Poll-URL");
       setOnline(!offline);
       if (!offline) checkClock(response.headers.get("Date"));
       if (response.status === 200) {

@@ -5,7 +5,7 @@
  *
  *   /media/…           cache-first (Cache Storage); the player verifies sha256 and deletes
  *                      a bad copy, so the next attempt goes to the network.
- *   the feed           network-first; the last 200 is kept and answered when the network
+ *   the feed, poll links network-first; the last 200 is kept and answered when the network
  *                      fails (marked "X-Screens-Offline: 1"), so a reload offline still plays.
  *   page, JS, CSS      network-first with cache fallback, for offline reloads.
  */
@@ -19,6 +19,7 @@ const NETWORK_TIMEOUT = 15000;
 const params = new URL(self.location.href).searchParams;
 const PAGE = params.get("page") || "/screens/player/";
 const FEED = params.get("feed") || "/api/screens/v1/feed/";
+const POLL = "/api/screens/v1/poll/"; // signed links to the same snapshot
 const SHELL = [PAGE, params.get("js"), params.get("css")].filter(Boolean);
 
 self.addEventListener("install", (event) => {
@@ -47,7 +48,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/media/")) {
     event.respondWith(cacheFirst(request));
-  } else if (url.pathname === FEED) {
+  } else if (url.pathname === FEED || url.pathname.startsWith(POLL)) {
     event.respondWith(feed(request));
   } else if (url.pathname === PAGE || SHELL.includes(url.pathname)) {
     event.respondWith(networkFirst(request, url.pathname));

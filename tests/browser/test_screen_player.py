@@ -223,6 +223,13 @@ def test_player_plays_survives_the_network_going_away_and_follows_changes(
     device = Device.objects.get()
     assert device.last_seen_at and device.player_version == "1.0"
     assert device.status["online"] is True and device.status["verify_failures"] == 0
+    # After the first answer it polls by the feed's signed link, without its token.
+    wait(
+        browser,
+        lambda d: any(p.startswith("/api/screens/v1/poll/") for p in requests_seen),
+        3 * POLL + 5,
+        "never polled by link",
+    )
     assert device.status["current"] in ids and device.status["cached_items"] == 2
 
     # The network goes away: it notices, keeps looping, and even survives a reload.
