@@ -119,6 +119,15 @@ class ChannelFieldsMixin(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    screen_image_portrait = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="竖屏画面",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="车厢屏等竖屏用；留空则竖屏完整显示横屏画面（上下留边，不裁掉文字）",
+    )
     screen_clip = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name="屏幕短视频",
@@ -154,7 +163,13 @@ class ChannelFieldsMixin(models.Model):
         MultiFieldPanel(
             [
                 FieldPanel("screen_title"),
-                FieldRowPanel([FieldPanel("screen_image"), FieldPanel("screen_clip")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("screen_image"),
+                        FieldPanel("screen_image_portrait"),
+                        FieldPanel("screen_clip"),
+                    ]
+                ),
                 FieldPanel("screen_duration"),
                 FieldRowPanel([FieldPanel("screen_valid_from"), FieldPanel("screen_valid_until")]),
             ],
@@ -236,6 +251,7 @@ class ChannelFieldsMixin(models.Model):
             data.update(
                 screen_title=self.screen_slide_title,
                 screen_image=image_url(self.screen_image),
+                screen_image_portrait=image_url(self.screen_image_portrait),
                 screen_clip=self.screen_clip.url if self.screen_clip_id else None,
                 screen_duration=self.screen_duration,
                 screen_valid_from=iso(self.screen_valid_from),
@@ -250,6 +266,7 @@ class ChannelFieldsMixin(models.Model):
             )
         if mode_name in SCREEN_SIZES:
             width, height = SCREEN_SIZES[mode_name]
+            still = self.screen_still(width, height)
             return TemplateResponse(
                 request,
                 "content/preview/screen_slide.html",
@@ -258,10 +275,31 @@ class ChannelFieldsMixin(models.Model):
                     "self": self,
                     "width": width,
                     "height": height,
-                    "orientation": "landscape" if width > height else "portrait",
+                    "orientation": orientation(width, height),
+                    "still": still and still.get_rendition(still_spec(still, width, height)),
                 },
             )
         return super().serve_preview(request, mode_name)
+
+    def screen_still(self, width, height):
+        """The still for a screen of this size: the portrait one on portrait screens when
+        there is one, else the main one."""
+        if orientation(width, height) == "portrait" and self.screen_image_portrait_id:
+            return self.screen_image_portrait
+        return self.screen_image
+
+
+def orientation(width, height):
+    return "landscape" if width >= height else "portrait"
+
+
+def still_spec(image, width, height):
+    """Rendition of a still for a width×height screen: cropped to fill it when the still
+    has the screen's orientation; otherwise fitted inside it whole (the player letterboxes
+    it), so a landscape slide's text is not cut away on a portrait screen."""
+    if orientation(image.width, image.height) == orientation(width, height):
+        return f"fill-{width}x{height}|format-jpeg"
+    return f"max-{width}x{height}|format-jpeg"
 
 
 def is_clip(document):

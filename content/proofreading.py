@@ -178,7 +178,12 @@ def page_parts(page):
         value = getattr(page, name, "")
         if value:
             texts.append((label, value))
-    image_fields = [("cover", "封面"), ("app_cover", "客户端封面"), ("screen_image", "屏幕画面")]
+    image_fields = [
+        ("cover", "封面"),
+        ("app_cover", "客户端封面"),
+        ("screen_image", "屏幕画面"),
+        ("screen_image_portrait", "竖屏画面"),
+    ]
     for name, label in image_fields:
         image = getattr(page, name, None)
         if image is not None:

@@ -23,7 +23,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
-from .channels import is_clip, iso
+from .channels import is_clip, iso, orientation, still_spec
 
 HORIZON = datetime.timedelta(hours=24)
 EMERGENCY_TTL = 10  # seconds a feed with an active emergency insert may be cached
@@ -74,7 +74,7 @@ class DisplayGroup(models.Model):
 
     @property
     def orientation(self):
-        return "landscape" if self.width >= self.height else "portrait"
+        return orientation(self.width, self.height)
 
     def accepts_clip(self, filename):
         formats = {f".{f.strip().lower()}" for f in self.clip_formats.split(",") if f.strip()}
@@ -338,7 +338,7 @@ def digest(storage_file):
 
 
 def image_media(image, group):
-    rendition = image.get_rendition(f"fill-{group.width}x{group.height}|format-jpeg")
+    rendition = image.get_rendition(still_spec(image, group.width, group.height))
     size, sha = digest(rendition.file)
     return {
         "type": "image",
@@ -375,8 +375,9 @@ def item_entry(item, group, windows, now=None):
             return None
         duration = duration or page.screen_duration
         title = title or page.screen_slide_title
-        if page.screen_image_id:
-            media.append(image_media(page.screen_image, group))
+        still = page.screen_still(group.width, group.height)
+        if still is not None:
+            media.append(image_media(still, group))
         if page.screen_clip_id:
             clip = clip_media(page.screen_clip, group, duration)
             if clip:

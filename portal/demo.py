@@ -524,18 +524,21 @@ def _centred_lines(draw, lines, centre, size, fill, max_width=None, gap=1.35):
         draw.text((x, top + n * size * gap), line, font=font, fill=fill, anchor="mm")
 
 
-def _slide(lines, issuer):
-    """A 1920×1080 slide for a directive: its screen title on red. The text keeps to the
-    middle 600 pixels, which a portrait screen's crop keeps too."""
-    image = PILImage.new("RGB", (1920, 1080), RED)
+def _slide(lines, issuer, size=(1920, 1080)):
+    """A slide for a directive: its screen title on red, landscape (1920×1080) or portrait
+    (1080×1920) for the in-car screens."""
+    width, height = size
+    image = PILImage.new("RGB", size, RED)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, 1920, 90), fill=DARK_RED)
-    draw.rectangle((0, 990, 1920, 1080), fill=DARK_RED)
-    draw.rectangle((0, 90, 1920, 100), fill=GOLD)
-    draw.rectangle((0, 980, 1920, 990), fill=GOLD)
-    _star(draw, 960, 250, 70, GOLD)
-    _centred_lines(draw, lines, (960, 540), 84, "white", max_width=560)
-    _centred_lines(draw, [issuer], (960, 820), 36, PALE_GOLD, max_width=560)
+    band = height // 12
+    draw.rectangle((0, 0, width, band), fill=DARK_RED)
+    draw.rectangle((0, height - band, width, height), fill=DARK_RED)
+    draw.rectangle((0, band, width, band + 10), fill=GOLD)
+    draw.rectangle((0, height - band - 10, width, height - band), fill=GOLD)
+    _star(draw, width / 2, height * 0.23, 70, GOLD)
+    text_width = min(width - 240, 1200)
+    _centred_lines(draw, lines, (width / 2, height / 2), 84, "white", max_width=text_width)
+    _centred_lines(draw, [issuer], (width / 2, height * 0.76), 36, PALE_GOLD, max_width=text_width)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer
@@ -605,6 +608,12 @@ def _ensure_screen_clips(collection):
     return clips
 
 
+SLIDE_SIZES = [
+    ("screen_image", "站台屏画面", (1920, 1080)),
+    ("screen_image_portrait", "车厢屏竖屏画面", (1080, 1920)),
+]
+
+
 def _ensure_screen_directives(home):
     """The city library's demo directives go to the screens: a short title and a slide."""
     from content.models import DirectiveIndexPage, DirectivePage
@@ -618,13 +627,18 @@ def _ensure_screen_directives(home):
         page = DirectivePage.objects.child_of(library).filter(slug=slug).first()
         if page is None:
             continue
-        if not (page.channel_screen and page.screen_image_id):
-            image = Image(title=f"{screen_title}（地铁屏画面）", collection=home.access.collection)
-            image.file = ImageFile(_slide(lines, issuer), name=f"screen-{slug}.png")
-            image.save()
+        if not (page.channel_screen and page.screen_image_id and page.screen_image_portrait_id):
+            stills = {}
+            for field, label, size in SLIDE_SIZES:
+                image = Image(title=f"{screen_title}（{label}）", collection=home.access.collection)
+                name = f"screen-{slug}-{size[0]}x{size[1]}.png"
+                image.file = ImageFile(_slide(lines, issuer, size), name=name)
+                image.save()
+                stills[field] = image
             page.channel_screen = True
             page.screen_title = screen_title
-            page.screen_image = image
+            page.screen_image = stills["screen_image"]
+            page.screen_image_portrait = stills["screen_image_portrait"]
             page.save_revision().publish()
         pages.append(page)
     return pages

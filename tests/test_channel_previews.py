@@ -166,20 +166,25 @@ def test_app_card_of_a_directive_shows_issue_date_and_number(home):
 
 
 @pytest.mark.parametrize(
-    "mode, size, spec",
+    "mode, size, portrait_still, spec",
     [
-        ("screen-landscape", "1920×1080", "fill-1920x1080"),
-        ("screen-portrait", "1080×1920", "fill-1080x1920"),
+        ("screen-landscape", "1920×1080", False, "fill-1920x1080"),
+        ("screen-landscape", "1920×1080", True, "fill-1920x1080"),
+        # Without a portrait still the landscape one is shown whole, not cropped.
+        ("screen-portrait", "1080×1920", False, "max-1080x1920"),
+        ("screen-portrait", "1080×1920", True, "fill-1080x1920"),
     ],
 )
-def test_screen_slide_at_its_size(admin, article, mode, size, spec):
-    picture = ImageFactory(width=2400, height=2400)
+def test_screen_slide_at_its_size(admin, article, mode, size, portrait_still, spec):
+    picture = ImageFactory(file__width=600, file__height=400)
+    portrait = ImageFactory(file__width=300, file__height=500)
     html = preview(
         admin,
         article,
         mode,
         channel_screen=True,
         screen_image=picture.pk,
+        screen_image_portrait=portrait.pk if portrait_still else "",
         screen_duration=20,
         screen_valid_from="2026-07-01 08:00",
         screen_valid_until="2026-07-31 22:00",

@@ -77,6 +77,27 @@ def test_snapshot_has_sized_media_with_digests(platform):
     assert group.snapshot_hash == screens.content_hash(group.snapshot)
 
 
+def test_portrait_screens_get_the_portrait_still_or_the_landscape_one_whole(platform):
+    car = DisplayGroup.objects.create(name="车厢屏", slug="car", width=1080, height=1920)
+    platform["playlist"].groups.add(car)
+    page = platform["page"]  # its still is 2400×1600, landscape
+
+    def still(group):
+        media = screens.build_snapshot(group)["items"][0]["media"][0]
+        return media["width"], media["height"]
+
+    # No portrait still: fitted inside the portrait screen whole, not cropped.
+    assert still(car) == (1080, 720)
+    page.screen_image_portrait = ImageFactory(file__width=1200, file__height=2000)
+    page.save_revision().publish()
+    assert still(car) == (1080, 1920)  # the portrait still, filling the screen
+    assert still(platform["group"]) == (1920, 1080)  # landscape screens keep the main still
+    page.screen_image_portrait = None
+    page.screen_image = ImageFactory(file__width=1200, file__height=2000)
+    page.save_revision().publish()
+    assert still(platform["group"]) == (648, 1080)  # a portrait still on landscape: whole
+
+
 def test_dayparts_and_page_validity_become_windows(platform):
     playlist, page = platform["playlist"], platform["page"]
     PlaylistRule.objects.create(
