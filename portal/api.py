@@ -17,6 +17,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Site
 
 from content.api import router as content_router
+from learning.api import router as learning_router
 from sites.models import OrganisationPage
 
 
@@ -60,6 +61,7 @@ api = NinjaAPI(
     docs_url="/docs/",
 )
 api.add_router("/v2/", content_router)
+api.add_router("/v2/", learning_router)
 
 
 def error(request, status, code, message):

@@ -5,7 +5,12 @@ class PortalHomePage(OrganisationPage):
     """The city: root of the organisation tree and home of the portal site."""
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["orgs.OrganisationPage", "orgs.ColumnPage", "content.DirectiveIndexPage"]
+    subpage_types = [
+        "orgs.OrganisationPage",
+        "orgs.ColumnPage",
+        "content.DirectiveIndexPage",
+        "learning.CourseIndexPage",
+    ]
     max_count = 1
     template = "portal/portal_home_page.html"
 

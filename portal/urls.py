@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path, re_path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
@@ -7,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import feeds, player
+from learning import views as learning_views
 from sites import views as site_views
 
 from . import views
@@ -24,6 +26,10 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("api/", api.urls),
     path("directory/", site_views.directory, name="site_directory"),
+    path("login/", learning_views.MemberLoginView.as_view(), name="member_login"),
+    path("logout/", LogoutView.as_view(), name="member_logout"),
+    path("learning/me/", learning_views.my_study, name="learning_me"),
+    path("learning/ranking/", learning_views.ranking, name="learning_ranking"),
     path("a11y/font/", views.font_size, name="font_size"),
 ]
 

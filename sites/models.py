@@ -66,7 +66,12 @@ class OrganisationPage(DerivedFieldsMixin, Page):
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
 
     parent_page_types = ["portal.PortalHomePage", "orgs.OrganisationPage"]
-    subpage_types = ["orgs.OrganisationPage", "orgs.ColumnPage", "content.DirectiveIndexPage"]
+    subpage_types = [
+        "orgs.OrganisationPage",
+        "orgs.ColumnPage",
+        "content.DirectiveIndexPage",
+        "learning.CourseIndexPage",
+    ]
     template = "sites/organisation_page.html"
     base_form_class = OrganisationPageForm
 

@@ -49,3 +49,24 @@ class DirectiveFactory(wagtail_factories.PageFactory):
     issuer = "中共测试委员会"
     doc_number = factory.Sequence(lambda n: f"测〔2026〕{n}号")
     summary = "摘要"
+
+
+def lesson_media(kind="video", duration=120.0, title="演示视频"):
+    """A media item as if processed (duration known), without running ffmpeg: saved with
+    bulk_create so the upload-processing signal does not fire."""
+    from django.core.files.base import ContentFile
+
+    from learning.media import LessonMedia
+
+    media = LessonMedia(title=title, type=kind, duration=duration, status=LessonMedia.READY)
+    media.file.save(f"{kind}.{'mp4' if kind == 'video' else 'm4a'}", ContentFile(b"x"), save=False)
+    media.collection_id = 1
+    return LessonMedia.objects.bulk_create([media])[0]
+
+
+def member(branch, name="张党员", phone=None, username=None):
+    from learning.models import MemberProfile
+
+    user = UserFactory(username=username or f"m{branch.code}-{name}")
+    MemberProfile.objects.create(user=user, branch=branch, name=name, phone=phone)
+    return user

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "wagtailmedia",
     "django_filters",
     "rest_framework",
     "ninja",
@@ -138,10 +139,14 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "learning.auth.PhoneOrUsernameBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "portal.urls"
+LOGIN_URL = "member_login"
+LOGIN_REDIRECT_URL = "learning_me"
+LOGOUT_REDIRECT_URL = "/"
 
 TEMPLATES = [
     {
@@ -240,6 +245,14 @@ PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o644
+
+# --- Learning ----------------------------------------------------------------------
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "learning.LessonMedia",
+    "AUDIO_EXTENSIONS": ["aac", "flac", "m4a", "mp3", "ogg", "opus", "wav"],
+    "VIDEO_EXTENSIONS": ["m4v", "mov", "mp4", "webm"],
+}
+WAGTAILMEDIA_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILMEDIA_MAX_UPLOAD_SIZE", 500 * 2**20))
 
 # --- Metro screens ------------------------------------------------------------------
 # Signed poll links (content/feeds.py): nginx's secure_link checks them with this secret

@@ -1,0 +1,253 @@
+"""Learning API (django-ninja, mounted under /api/v2/): lessons, audiobooks, the member's
+progress and points, leaderboards. `/me/` endpoints use the session (the web player) and
+answer 401 JSON without one; POSTs need the CSRF token like any form."""
+
+import datetime
+
+from django.db.models import Prefetch
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from content.api import ERRORS, ApiError, ErrorOut, organisation_or_404, paginate
+from sites.tree import descendants_q
+
+from . import points, progress
+from .models import CATEGORIES, AudiobookChapter, AudiobookPage, MicroLessonPage
+
+router = Router(tags=["学习"])
+AUTH_ERRORS = {**ERRORS, 401: ErrorOut}
+
+
+class LessonOut(Schema):
+    id: int
+    title: str
+    category: str
+    category_label: str
+    speaker: str
+    summary: str
+    duration: int
+    video_url: str | None
+    poster_url: str | None
+    subtitles_url: str | None
+    url: str | None
+
+
+class LessonList(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[LessonOut]
+
+
+class ChapterOut(Schema):
+    id: int
+    title: str
+    duration: int
+    audio_url: str | None
+
+
+class AudiobookOut(Schema):
+    id: int
+    title: str
+    narrator: str
+    duration: int
+    url: str | None
+    chapters: list[ChapterOut]
+
+
+class AudiobookList(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[AudiobookOut]
+
+
+class ProgressIn(Schema):
+    item: str
+    position_s: float
+    event: str = "beat"
+
+
+class ProgressOut(Schema):
+    item: str
+    position_s: float
+    duration_s: float
+    studied_s: float
+    completed: bool
+    updated_at: datetime.datetime
+
+
+class ProgressSaved(ProgressOut):
+    points_earned: int
+
+
+class ProgressList(Schema):
+    results: list[ProgressOut]
+
+
+class PointEventOut(Schema):
+    rule: str
+    name: str
+    points: int
+    day: datetime.date
+    ref: str
+
+
+class PointsOut(Schema):
+    balance: int
+    history: list[PointEventOut]
+
+
+class RankOut(Schema):
+    rank: int
+    points: int
+    name: str | None = None
+    branch_id: int
+    branch_title: str
+    members: int | None = None
+    average: float | None = None
+
+
+class Leaderboard(Schema):
+    org: str
+    scope: str
+    period: str
+    results: list[RankOut]
+
+
+def url_of(request, field):
+    return request.build_absolute_uri(field.url) if field else None
+
+
+def lesson_out(lesson, request):
+    video = lesson.video
+    return {
+        "id": lesson.pk,
+        "title": lesson.title,
+        "category": lesson.category,
+        "category_label": lesson.get_category_display(),
+        "speaker": lesson.speaker,
+        "summary": lesson.summary,
+        "duration": lesson.duration,
+        "video_url": url_of(request, video.playable) if video else None,
+        "poster_url": url_of(request, video.thumbnail) if video else None,
+        "subtitles_url": url_of(request, video.subtitles) if video else None,
+        "url": lesson.get_full_url(request),
+    }
+
+
+def audiobook_out(book, request):
+    chapters = list(book.chapters.all())
+    return {
+        "id": book.pk,
+        "title": book.title,
+        "narrator": book.narrator,
+        "duration": sum(c.duration for c in chapters),
+        "url": book.get_full_url(request),
+        "chapters": [
+            {
+                "id": c.pk,
+                "title": c.title,
+                "duration": c.duration,
+                "audio_url": url_of(request, c.audio.playable) if c.audio else None,
+            }
+            for c in chapters
+        ],
+    }
+
+
+def progress_out(row):
+    return {
+        "item": f"{row.kind}:{row.object_id}",
+        "position_s": round(row.position_s, 1),
+        "duration_s": round(row.duration_s, 1),
+        "studied_s": round(row.studied_s, 1),
+        "completed": row.completed_at is not None,
+        "updated_at": row.updated_at,
+    }
+
+
+@router.get("/lessons/", response={200: LessonList, **ERRORS}, summary="微课")
+def lessons(request, org: str = "", category: str = "", page: int = 1):
+    """Micro-lessons under organisation `org` (default: the whole city), newest first."""
+    if category and category not in dict(CATEGORIES):
+        raise ApiError(400, "bad_category", f"类别应为 {', '.join(dict(CATEGORIES))}")
+    organisation = organisation_or_404(org)
+    queryset = MicroLessonPage.objects.live().public().filter(descendants_q(organisation))
+    if category:
+        queryset = queryset.filter(category=category)
+    queryset = queryset.select_related("video").order_by("-first_published_at", "-pk")
+    return paginate(queryset, page, lambda lesson: lesson_out(lesson, request))
+
+
+@router.get("/audiobooks/", response={200: AudiobookList, **ERRORS}, summary="有声读物")
+def audiobooks(request, org: str = "", page: int = 1):
+    """Audiobooks under organisation `org` with their chapters, audio URLs and durations."""
+    organisation = organisation_or_404(org)
+    queryset = (
+        AudiobookPage.objects.live()
+        .public()
+        .filter(descendants_q(organisation))
+        .prefetch_related(
+            Prefetch("chapters", queryset=AudiobookChapter.objects.select_related("audio"))
+        )
+        .order_by("-first_published_at", "-pk")
+    )
+    return paginate(queryset, page, lambda book: audiobook_out(book, request))
+
+
+@router.get("/me/progress/", response={200: ProgressList, **AUTH_ERRORS}, auth=django_auth)
+def my_progress(request):
+    """My resume points, most recent first."""
+    return {"results": [progress_out(p) for p in progress.resume_points(request.auth)]}
+
+
+@router.post(
+    "/me/progress/",
+    response={200: ProgressSaved, **AUTH_ERRORS},
+    auth=django_auth,
+    url_name="learning_progress",
+)
+def save_progress(request, report: ProgressIn):
+    """Report where playback is: `event` start, beat (every ~15 s), pause or end. Study
+    time grows only as far as the position moved and never faster than the clock."""
+    try:
+        row, earned = progress.record(request.auth, report.item, report.position_s, report.event)
+    except progress.ProgressError as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from None
+    return {**progress_out(row), "points_earned": earned}
+
+
+@router.get("/me/points/", response={200: PointsOut, **AUTH_ERRORS}, auth=django_auth)
+def my_points(request):
+    """My points balance and the latest ledger entries."""
+    return {
+        "balance": points.balance(request.auth),
+        "history": [
+            {
+                "rule": e.rule.code,
+                "name": e.rule.name,
+                "points": e.points,
+                "day": e.day,
+                "ref": e.ref,
+            }
+            for e in points.history(request.auth)
+        ],
+    }
+
+
+@router.get("/leaderboard/", response={200: Leaderboard, **ERRORS}, summary="积分排行")
+def leaderboard(request, org: str = "", scope: str = "members", period: str = "week"):
+    """Ranking in organisation `org`'s subtree: `scope=members` by points, `branches` by
+    their members' average; `period` week, month or year (the current one)."""
+    if scope not in ("members", "branches"):
+        raise ApiError(400, "bad_scope", "scope 应为 members 或 branches")
+    if period not in ("day", "week", "month", "year", "all"):
+        raise ApiError(400, "bad_period", "period 应为 day、week、month、year 或 all")
+    organisation = organisation_or_404(org)
+    return {
+        "org": organisation.code,
+        "scope": scope,
+        "period": period,
+        "results": points.leaderboard(organisation, scope, period),
+    }
