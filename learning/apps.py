@@ -7,4 +7,4 @@ class LearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import auth  # noqa: F401 (daily login points)
+        from . import access, auth  # noqa: F401 (receivers: permissions, daily login points)

@@ -1,0 +1,38 @@
+"""Import members from a CSV or Excel file (all or nothing; errors name the line)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from learning.members import import_members
+from portal.tables import TableError
+from sites.models import OrganisationPage
+
+
+class Command(BaseCommand):
+    help = (
+        "从 CSV/Excel 导入党员账号：姓名、手机号、支部代码[、用户名、初始密码]。"
+        "全部检查通过才写入。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--org", default="", help="只允许导入到这个组织以下的支部")
+
+    def handle(self, file, org, **options):
+        within = None
+        if org:
+            within = OrganisationPage.objects.filter(code=org.lower()).first()
+            if within is None:
+                raise CommandError(f"没有代码为 {org} 的组织")
+        try:
+            with open(file, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            raise CommandError(f"无法读取 {file}：{exc.strerror}") from None
+        try:
+            report = import_members(raw, file, within)
+        except TableError as exc:
+            raise CommandError(f"{file}：未导入任何人。\n{exc}") from None
+        for name, phone, username, password in report.created:
+            if password:
+                self.stdout.write(f"{name}\t{phone}\t{username}\t初始密码 {password}")
+        self.stdout.write(report.summary())
