@@ -12,7 +12,8 @@ from portal.tables import TableError
 from sites.models import OrganisationPage
 
 from .members import import_members
-from .models import MemberProfile, PointRule
+from .models import MemberProfile, PointRule, Question, Quiz
+from .quizzes import import_questions
 
 MEMBER_IMPORT_URL = "learning_member_import"
 
@@ -73,10 +74,37 @@ class MemberImportForm(forms.Form):
         self.fields["organisation"].queryset = organisations_reviewed(user)
 
 
-class MemberImportView(ForbiddenMixin, WagtailAdminTemplateMixin, FormView):
+class TableImportView(ForbiddenMixin, WagtailAdminTemplateMixin, FormView):
+    """Upload a CSV/Excel table and import it all or nothing; each bad line becomes an
+    error on the file field. Subclasses say who may, and what importing means."""
+
+    header_icon = "upload"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def run_import(self, form, upload):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            report = self.run_import(form, upload)
+        except TableError as error:
+            for line in error.errors:
+                form.add_error("file", line)
+            return self.form_invalid(form)
+        # Shown on this response only (new members' passwords are kept nowhere).
+        context = self.get_context_data(form=self.get_form_class()(**self.blank_form_kwargs()))
+        return render(self.request, self.template_name, {**context, "report": report})
+
+    def blank_form_kwargs(self):
+        return {}
+
+
+class MemberImportView(TableImportView):
     template_name = "learning/admin/member_import.html"
     page_title = "导入党员"
-    header_icon = "upload"
     form_class = MemberImportForm
     forbidden_message = "只有组织的审核人员可以导入党员。"
 
@@ -84,28 +112,51 @@ class MemberImportView(ForbiddenMixin, WagtailAdminTemplateMixin, FormView):
         return organisations_reviewed(user).exists()
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
+        return {**super().get_form_kwargs(), **self.blank_form_kwargs()}
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+    def blank_form_kwargs(self):
+        return {"user": self.request.user}
 
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_members(upload.read(), upload.name, form.cleaned_data["organisation"])
-        except TableError as error:
-            for line in error.errors:
-                form.add_error("file", line)
-            return self.form_invalid(form)
-        # The generated passwords are shown this once (nothing keeps them).
-        return render(
-            self.request,
-            self.template_name,
-            {
-                **self.get_context_data(form=self.form_class(user=self.request.user)),
-                "report": report,
-            },
-        )
+    def run_import(self, form, upload):
+        return import_members(upload.read(), upload.name, form.cleaned_data["organisation"])
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV 或 Excel 文件",
+        help_text="列：题型（单选/多选/判断）、题目、选项A…选项F、答案（如 A、ACD、对）、解析",
+    )
+
+
+class QuestionImportView(TableImportView):
+    template_name = "learning/admin/question_import.html"
+    page_title = "导入题库"
+    form_class = QuestionImportForm
+
+    def has_permission(self, user):
+        return user.has_perm("learning.add_question")
+
+    def run_import(self, form, upload):
+        created, updated = import_questions(upload.read(), upload.name)
+        return f"新增 {created} 题，更新 {updated} 题。"
 
 
 member_import_view = MemberImportView.as_view()
+question_import_view = QuestionImportView.as_view()
+QUESTION_IMPORT_URL = "learning_question_import"
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = "题库"
+    list_display = ["text", "kind", "category", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["text"]
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = "测验"
+    list_display = ["title", "time_limit_s", "daily_for"]

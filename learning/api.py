@@ -11,8 +11,8 @@ from ninja.security import django_auth
 from content.api import ERRORS, ApiError, ErrorOut, organisation_or_404, paginate
 from sites.tree import descendants_q
 
-from . import points, progress
-from .models import CATEGORIES, AudiobookChapter, AudiobookPage, MicroLessonPage
+from . import points, progress, quizzes
+from .models import CATEGORIES, AudiobookChapter, AudiobookPage, MicroLessonPage, Quiz, QuizAttempt
 
 router = Router(tags=["学习"])
 AUTH_ERRORS = {**ERRORS, 401: ErrorOut}
@@ -29,6 +29,7 @@ class LessonOut(Schema):
     video_url: str | None
     poster_url: str | None
     subtitles_url: str | None
+    quiz_id: int | None
     url: str | None
 
 
@@ -108,6 +109,46 @@ class RankOut(Schema):
     average: float | None = None
 
 
+class QuizOut(Schema):
+    id: int
+    title: str
+    questions: int
+    time_limit_s: int
+
+
+class QuestionOut(Schema):
+    id: int
+    kind: str
+    text: str
+    choices: list[str]
+
+
+class AttemptOut(Schema):
+    attempt: int
+    quiz: int
+    closes_at: datetime.datetime
+    questions: list[QuestionOut]
+
+
+class AnswersIn(Schema):
+    answers: dict[str, list[int]]
+
+
+class ResultOut(Schema):
+    question: int
+    correct: bool
+    answer: list[int]
+    explanation: str
+
+
+class ScoreOut(Schema):
+    score: int
+    correct: int
+    total: int
+    points_earned: int
+    results: list[ResultOut]
+
+
 class Leaderboard(Schema):
     org: str
     scope: str
@@ -132,6 +173,7 @@ def lesson_out(lesson, request):
         "video_url": url_of(request, video.playable) if video else None,
         "poster_url": url_of(request, video.thumbnail) if video else None,
         "subtitles_url": url_of(request, video.subtitles) if video else None,
+        "quiz_id": lesson.quiz_id,
         "url": lesson.get_full_url(request),
     }
 
@@ -250,4 +292,72 @@ def leaderboard(request, org: str = "", scope: str = "members", period: str = "w
         "scope": scope,
         "period": period,
         "results": points.leaderboard(organisation, scope, period),
+    }
+
+
+def quiz_error(exc):
+    return ApiError(exc.status, exc.code, exc.message)
+
+
+@router.get("/quizzes/daily/", response={200: QuizOut, **ERRORS}, summary="每日一练")
+def daily(request):
+    """Today's daily quiz (the same questions for everyone today)."""
+    try:
+        quiz = quizzes.daily_quiz()
+    except quizzes.QuizError as exc:
+        raise quiz_error(exc) from None
+    return {
+        "id": quiz.pk,
+        "title": quiz.title,
+        "questions": quiz.entries.count(),
+        "time_limit_s": quiz.time_limit_s,
+    }
+
+
+@router.post(
+    "/quizzes/{quiz_id}/attempts/",
+    response={200: AttemptOut, **AUTH_ERRORS},
+    auth=django_auth,
+    summary="开始答题",
+)
+def start_attempt(request, quiz_id: int):
+    """Start (or continue) an attempt: the questions without their answers, and when the
+    attempt closes."""
+    quiz = Quiz.objects.filter(pk=quiz_id).first()
+    if quiz is None:
+        raise ApiError(404, "not_found", "没有这个测验")
+    attempt = quizzes.start(request.auth, quiz)
+    return {
+        "attempt": attempt.pk,
+        "quiz": quiz.pk,
+        "closes_at": attempt.closes_at,
+        "questions": [
+            {"id": q.pk, "kind": q.kind, "text": q.text, "choices": q.choices}
+            for q in quizzes.questions_of(quiz)
+        ],
+    }
+
+
+@router.post(
+    "/attempts/{attempt_id}/answers/",
+    response={200: ScoreOut, 409: ErrorOut, **AUTH_ERRORS},
+    auth=django_auth,
+    summary="交卷",
+)
+def submit_answers(request, attempt_id: int, body: AnswersIn):
+    """Hand in: `answers` maps question ids to the chosen option indexes. Once only, and
+    before the attempt closes (409 otherwise)."""
+    attempt = QuizAttempt.objects.filter(pk=attempt_id, user=request.auth).first()
+    if attempt is None:
+        raise ApiError(404, "not_found", "没有这次答题")
+    try:
+        attempt, results, earned = quizzes.submit(attempt, body.answers)
+    except quizzes.QuizError as exc:
+        raise quiz_error(exc) from None
+    return {
+        "score": attempt.score,
+        "correct": attempt.correct,
+        "total": attempt.total,
+        "points_earned": earned,
+        "results": results,
     }

@@ -5,6 +5,7 @@ points.py, members.py, media.py); this module gathers the models for Django."""
 from django.conf import settings
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -90,6 +91,14 @@ class MicroLessonPage(Page):
     related_directives = ParentalManyToManyField(
         "content.DirectivePage", verbose_name="相关文件", blank=True, related_name="+"
     )
+    quiz = models.ForeignKey(
+        "learning.Quiz",
+        verbose_name="课后测验",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+    )
 
     base_form_class = PortalPageForm  # pinyin slug from a Chinese title
     parent_page_types = ["learning.CourseIndexPage"]
@@ -103,6 +112,7 @@ class MicroLessonPage(Page):
         FieldPanel("summary"),
         FieldPanel("transcript"),
         FieldPanel("related_directives"),
+        FieldPanel("quiz"),
     ]
     template = "learning/micro_lesson_page.html"
 
@@ -335,3 +345,73 @@ class PointTally(models.Model):
 
     def __str__(self):
         return f"{self.period} {self.starts}: {self.points}"
+
+
+# --- quizzes -------------------------------------------------------------------------
+
+
+class Question(models.Model):
+    SINGLE, MULTIPLE, TRUE_FALSE = "single", "multiple", "truefalse"
+    KINDS = [(SINGLE, "单选"), (MULTIPLE, "多选"), (TRUE_FALSE, "判断")]
+
+    kind = models.CharField("题型", max_length=10, choices=KINDS)
+    text = models.TextField("题目")
+    choices = models.JSONField("选项", default=list)
+    answer = models.JSONField("答案", default=list, help_text="正确选项的序号（从 0 起）")
+    explanation = models.TextField("解析", blank=True)
+    category = models.CharField("分类", max_length=40, blank=True)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "题目"
+        verbose_name_plural = "题库"
+
+    def __str__(self):
+        return self.text[:40]
+
+
+class Quiz(ClusterableModel):
+    title = models.CharField("名称", max_length=120)
+    time_limit_s = models.PositiveIntegerField("答题时限（秒）", default=600)
+    daily_for = models.DateField("每日一练日期", null=True, blank=True, unique=True, editable=False)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("time_limit_s"),
+        InlinePanel("entries", heading="题目", label="题目", min_num=1),
+    ]
+
+    class Meta:
+        verbose_name = "测验"
+        verbose_name_plural = "测验"
+
+    def __str__(self):
+        return self.title
+
+
+class QuizEntry(Orderable):
+    quiz = ParentalKey(Quiz, on_delete=models.CASCADE, related_name="entries")
+    question = models.ForeignKey(Question, verbose_name="题目", on_delete=models.CASCADE)
+    panels = [FieldPanel("question")]
+
+
+class QuizAttempt(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    started_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(default=dict)
+    correct = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    score = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "答题记录"
+        verbose_name_plural = "答题记录"
+        indexes = [models.Index(fields=["user", "quiz", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.quiz_id}: {self.score}"

@@ -29,9 +29,10 @@ def period_starts(day):
     }
 
 
-def award(user, code, ref, now=None):
-    """Points earned by `user` under rule `code` for `ref`; 0 when the rule is off, the
-    user is not a member, `ref` was already rewarded or today's cap is reached."""
+def award(user, code, ref, now=None, units=1):
+    """Points earned by `user` under rule `code` for `ref` (`units` times the rule's
+    points, e.g. per right answer); 0 when the rule is off, the user is not a member,
+    `ref` was already rewarded or today's cap is reached."""
     rule = PointRule.objects.filter(code=code, active=True).first()
     member = MemberProfile.objects.filter(user=user).select_related("branch").first()
     if rule is None or member is None:
@@ -40,7 +41,7 @@ def award(user, code, ref, now=None):
     with transaction.atomic():
         if PointEvent.objects.filter(user=user, rule=rule, ref=ref).exists():
             return 0
-        points = rule.points
+        points = rule.points * units
         if rule.daily_cap:
             today = (
                 PointEvent.objects.filter(user=user, rule=rule, day=day).aggregate(

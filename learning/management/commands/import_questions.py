@@ -1,0 +1,25 @@
+"""Import a question bank from a CSV or Excel file (all or nothing; errors name the line)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from learning.quizzes import import_questions
+from portal.tables import TableError
+
+
+class Command(BaseCommand):
+    help = "从 CSV/Excel 导入题库：题型、题目、选项A…选项F、答案、解析、分类。全部检查通过才写入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, file, **options):
+        try:
+            with open(file, "rb") as handle:
+                raw = handle.read()
+        except OSError as exc:
+            raise CommandError(f"无法读取 {file}：{exc.strerror}") from None
+        try:
+            created, updated = import_questions(raw, file)
+        except TableError as exc:
+            raise CommandError(f"{file}：未导入任何题目。\n{exc}") from None
+        self.stdout.write(f"新增 {created} 题，更新 {updated} 题。")
