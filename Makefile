@@ -58,6 +58,7 @@ bench: install
 	$(PY) bench/api.py $(BENCH_API_ARGS)
 	$(PY) bench/outbox.py $(BENCH_OUTBOX_ARGS)
 	$(PY) bench/screens.py $(BENCH_SCREENS_ARGS)
+	$(PY) bench/learning.py $(BENCH_LEARNING_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
