@@ -12,7 +12,7 @@ from sites.signals import organisations_ready
 
 # wagtailmedia checks its own Media model's permissions for custom media models too.
 MEDIA = {"editors": ["add", "change"], "reviewers": ["add", "change", "delete"]}
-MEMBERS = ["view", "add", "change"]
+MEMBERS = ["view", "add", "change"]  # members and their yearly evaluations
 
 
 @receiver(organisations_ready)
@@ -25,7 +25,7 @@ def grant_learning_permissions(organisations, **kwargs):
         for p in Permission.objects.filter(
             content_type__app_label__in=["learning", "wagtailmedia"],
             codename__in=[f"{a}_media" for a in MEDIA["reviewers"]]
-            + [f"{a}_memberprofile" for a in MEMBERS],
+            + [f"{a}_{model}" for a in MEMBERS for model in ("memberprofile", "evaluation")],
         )
     }
     if not accesses or not perms:
@@ -53,10 +53,11 @@ def grant_learning_permissions(organisations, **kwargs):
                         )
                     )
         for action in MEMBERS:
-            perm = perms[f"{action}_memberprofile"]
-            if (access.reviewers_id, perm.pk) not in have_group:
-                group_rows.append(
-                    Group.permissions.through(group_id=access.reviewers_id, permission=perm)
-                )
+            for model in ("memberprofile", "evaluation"):
+                perm = perms[f"{action}_{model}"]
+                if (access.reviewers_id, perm.pk) not in have_group:
+                    group_rows.append(
+                        Group.permissions.through(group_id=access.reviewers_id, permission=perm)
+                    )
     GroupCollectionPermission.objects.bulk_create(collection_rows)
     Group.permissions.through.objects.bulk_create(group_rows)

@@ -2,17 +2,20 @@
 under the organisations they review), and the member import."""
 
 from django import forms
+from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import FormView
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from content.admin_views import ForbiddenMixin
 from portal.tables import TableError
 from sites.models import OrganisationPage
 
 from .members import import_members
-from .models import MemberProfile, PointRule, Question, Quiz
+from .models import Evaluation, MemberProfile, PointRule, Question, Quiz
 from .quizzes import import_questions
 
 MEMBER_IMPORT_URL = "learning_member_import"
@@ -46,19 +49,91 @@ class PointRuleViewSet(SnippetViewSet):
     list_display = ["name", "code", "points", "daily_cap", "minutes", "active"]
 
 
-class MemberIndexView(IndexView):
+class InScopeMixin:
+    """Only objects in the subtrees the user reviews: others are 404 on every view."""
+
+    scope_field = "branch__path"
+
     def get_base_queryset(self):
-        queryset = super().get_base_queryset().select_related("branch", "user")
-        return in_subtrees(queryset, organisations_reviewed(self.request.user))
+        queryset = super().get_base_queryset()
+        return in_subtrees(queryset, organisations_reviewed(self.request.user), self.scope_field)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        mine = in_subtrees(
+            type(obj).objects.filter(pk=obj.pk),
+            organisations_reviewed(self.request.user),
+            self.scope_field,
+        )
+        if not mine.exists():
+            raise Http404
+        return obj
 
 
-class MemberViewSet(SnippetViewSet):
+def scoped(view_class, field):
+    return type(f"Scoped{view_class.__name__}", (InScopeMixin, view_class), {"scope_field": field})
+
+
+class ScopedFormMixin:
+    """Choices limited to what the user manages: `scoped_fields` maps a field to the
+    tree-path lookup of its model."""
+
+    scoped_fields = {}
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        orgs = organisations_reviewed(for_user) if for_user else OrganisationPage.objects.none()
+        for name, lookup in self.scoped_fields.items():
+            field = self.fields[name]
+            field.queryset = in_subtrees(field.queryset, orgs, lookup)
+
+
+class MemberForm(ScopedFormMixin, WagtailAdminModelForm):
+    scoped_fields = {"branch": "path"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = self.fields["branch"].queryset.filter(kind="branch")
+
+
+class EvaluationForm(ScopedFormMixin, WagtailAdminModelForm):
+    scoped_fields = {"member": "branch__path"}
+
+
+class ScopedViewSet(SnippetViewSet):
+    """A snippet viewset whose every view keeps to the reviewer's subtrees."""
+
+    scope_field = "branch__path"
+
+    def __init__(self, *args, **kwargs):
+        for name in ["index", "edit", "delete", "history", "usage", "inspect"]:
+            attr = f"{name}_view_class"
+            setattr(self, attr, scoped(getattr(self, attr), self.scope_field))
+        super().__init__(*args, **kwargs)
+
+
+class MemberViewSet(ScopedViewSet):
     model = MemberProfile
     icon = "group"
     menu_label = "党员"
     list_display = ["name", "phone", "branch"]
     search_fields = ["name", "phone"]
-    index_view_class = MemberIndexView
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("phone"), FieldPanel("branch")], base_form_class=MemberForm
+    )
+
+
+class EvaluationViewSet(ScopedViewSet):
+    model = Evaluation
+    icon = "success"
+    menu_label = "年度评议"
+    list_display = ["member", "year", "score"]
+    list_filter = ["year"]
+    scope_field = "member__branch__path"
+    edit_handler = ObjectList(
+        [FieldPanel("member"), FieldPanel("year"), FieldPanel("score"), FieldPanel("note")],
+        base_form_class=EvaluationForm,
+    )
 
 
 class MemberImportForm(forms.Form):

@@ -5,6 +5,7 @@ answer 401 JSON without one; POSTs need the CSRF token like any form."""
 import datetime
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.security import django_auth
 
@@ -103,6 +104,8 @@ class RankOut(Schema):
     rank: int
     points: int
     name: str | None = None
+    evaluation: int | None = None
+    composite: float | None = None
     branch_id: int
     branch_title: str
     members: int | None = None
@@ -279,20 +282,27 @@ def my_points(request):
 
 
 @router.get("/leaderboard/", response={200: Leaderboard, **ERRORS}, summary="积分排行")
-def leaderboard(request, org: str = "", scope: str = "members", period: str = "week"):
+def leaderboard(
+    request, org: str = "", scope: str = "members", period: str = "week", year: int = 0
+):
     """Ranking in organisation `org`'s subtree: `scope=members` by points, `branches` by
-    their members' average; `period` week, month or year (the current one)."""
-    if scope not in ("members", "branches"):
-        raise ApiError(400, "bad_scope", "scope 应为 members 或 branches")
+    their members' average; `period` week, month or year (the current one).
+    `scope=composite` is the yearly score: 60 % points (the subtree's best = 100) + 40 %
+    the branch's evaluation, for `year` (default: this year)."""
+    if scope not in ("members", "branches", "composite"):
+        raise ApiError(400, "bad_scope", "scope 应为 members、branches 或 composite")
     if period not in ("day", "week", "month", "year", "all"):
         raise ApiError(400, "bad_period", "period 应为 day、week、month、year 或 all")
     organisation = organisation_or_404(org)
-    return {
-        "org": organisation.code,
-        "scope": scope,
-        "period": period,
-        "results": points.leaderboard(organisation, scope, period),
-    }
+    if scope == "composite":
+        year = year or timezone.localdate().year
+        if not 2000 <= year <= 2100:
+            raise ApiError(400, "bad_year", "year 应为四位年份")
+        results = points.composite_ranking(organisation, year)
+        period = "year"
+    else:
+        results = points.leaderboard(organisation, scope, period)
+    return {"org": organisation.code, "scope": scope, "period": period, "results": results}
 
 
 def quiz_error(exc):

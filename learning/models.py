@@ -3,6 +3,7 @@ progress and the points ledger. Logic lives in the modules named for it (progres
 points.py, members.py, media.py); this module gathers the models for Django."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -245,6 +246,30 @@ class MemberProfile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Evaluation(models.Model):
+    """A member's yearly evaluation by their branch (民主评议, 0–100): 40 % of the yearly
+    composite score; the other 60 % is study points (points.composite_ranking)."""
+
+    member = models.ForeignKey(
+        MemberProfile, verbose_name="党员", on_delete=models.CASCADE, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    score = models.PositiveSmallIntegerField(
+        "评议得分", validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "年度评议"
+        verbose_name_plural = "年度评议"
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="one_evaluation_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.member} {self.year}: {self.score}"
 
 
 # --- progress ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from .models import MemberProfile, PointEvent, PointRule, PointTally
+from .models import Evaluation, MemberProfile, PointEvent, PointRule, PointTally
 
 EPOCH = datetime.date(2000, 1, 1)
 PERIODS = ("day", "week", "month", "year", "all")
@@ -118,4 +118,41 @@ def leaderboard(org, scope="members", period="week", day=None, limit=50):
         for m in members
     ]
     rows.sort(key=lambda r: (-r["average"], r["branch_id"]))
+    return [{"rank": n, **row} for n, row in enumerate(rows[:limit], 1)]
+
+
+PLATFORM_SHARE, EVALUATION_SHARE = 0.6, 0.4
+
+
+def composite_ranking(org, year, limit=50):
+    """The yearly composite (the 学习强国 / 党建e家 pattern): 60 % study points, scaled so
+    the subtree's best scores 100, plus 40 % the branch's evaluation (0–100; none = 0)."""
+    starts = datetime.date(year, 1, 1)
+    tallies = dict(
+        PointTally.objects.filter(
+            period="year", starts=starts, branch_path__startswith=org.path
+        ).values_list("user_id", "points")
+    )
+    evaluations = dict(
+        Evaluation.objects.filter(year=year, member__branch__path__startswith=org.path).values_list(
+            "member__user_id", "score"
+        )
+    )
+    best = max(tallies.values(), default=0) or 1
+    members = MemberProfile.objects.filter(branch__path__startswith=org.path).values(
+        "user_id", "name", "branch_id", branch_title=F("branch__title")
+    )
+    rows = []
+    for m in members:
+        platform = 100 * tallies.get(m["user_id"], 0) / best
+        evaluation = evaluations.get(m["user_id"], 0)
+        rows.append(
+            {
+                **m,
+                "points": tallies.get(m["user_id"], 0),
+                "evaluation": evaluation,
+                "composite": round(PLATFORM_SHARE * platform + EVALUATION_SHARE * evaluation, 1),
+            }
+        )
+    rows.sort(key=lambda r: (-r["composite"], r["user_id"]))
     return [{"rank": n, **row} for n, row in enumerate(rows[:limit], 1)]

@@ -23,6 +23,7 @@ class LearningViewSetGroup(SnippetViewSetGroup):
     menu_order = 260
     items = (
         admin_views.MemberViewSet,
+        admin_views.EvaluationViewSet,
         admin_views.QuestionViewSet,
         admin_views.QuizViewSet,
         admin_views.PointRuleViewSet,

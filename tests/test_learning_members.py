@@ -147,3 +147,44 @@ def test_organisation_groups_may_upload_lesson_media_in_their_collection(org_tre
     editor.groups.add(access.editors)
     collections = permission_policy.collections_user_has_permission_for(editor, "add")
     assert list(collections) == [access.collection]
+
+
+def test_reviewers_cannot_reach_or_move_members_outside_their_subtree(client, org_tree):
+    mine = member(org_tree["da-s1-b1"], "本街道党员").member
+    theirs = member(org_tree["da-s2-b1"], "别的街道党员").member
+    client.force_login(reviewer_of(org_tree["da-s1"]))
+    base = "/admin/snippets/learning/memberprofile"
+    assert client.get(f"{base}/edit/{theirs.pk}/").status_code == 404
+    assert client.get(f"{base}/delete/{theirs.pk}/").status_code == 404
+    form = client.get(f"{base}/edit/{mine.pk}/").content.decode()
+    assert "一街道第一支部" in form and "二街道第一支部" not in form  # branch choices
+    response = client.post(
+        f"{base}/edit/{mine.pk}/",
+        {"name": "本街道党员", "phone": "", "branch": org_tree["da-s2-b1"].pk},
+    )
+    assert response.status_code == 200  # the form refuses a branch outside
+    mine.refresh_from_db()
+    assert mine.branch == org_tree["da-s1-b1"]
+
+
+def test_yearly_evaluations_are_scoped_and_feed_the_composite_ranking(client, org_tree):
+    from django.utils import timezone
+
+    from learning import points
+    from learning.models import Evaluation
+
+    a = member(org_tree["da-s1-b1"], "甲")
+    b = member(org_tree["da-s1-b1"], "乙")
+    outsider = member(org_tree["da-s2-b1"], "丙")
+    points.award(a, "lesson_done", "lesson:1")  # 10 points: the best, so 100 × 60 %
+    year = timezone.localdate().year
+    client.force_login(reviewer_of(org_tree["da-s1"]))
+    url = "/admin/snippets/learning/evaluation/add/"
+    assert "丙" not in client.get(url).content.decode()
+    client.post(url, {"member": b.member.pk, "year": year, "score": 95, "note": ""})
+    refused = client.post(url, {"member": outsider.member.pk, "year": year, "score": 99})
+    assert refused.status_code == 200 and Evaluation.objects.count() == 1
+    ranking = client.get("/api/v2/leaderboard/", {"org": "da-s1", "scope": "composite"}).json()[
+        "results"
+    ]
+    assert [(r["name"], r["composite"]) for r in ranking] == [("甲", 60.0), ("乙", 38.0)]
