@@ -7,4 +7,5 @@ class LearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import access, auth  # noqa: F401 (receivers: permissions, daily login points)
+        # Receivers: group permissions, daily login points, processing uploads.
+        from . import access, auth, processing  # noqa: F401

@@ -10,6 +10,7 @@ the API uses, at simulated times. Idempotent like the rest of the demo.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -116,8 +117,9 @@ def ensure_learning_demo(home, password):
     city_learning = CourseIndexPage.objects.child_of(home).get(slug="learning")
     collection = home.access.collection
     lessons = [_ensure_lesson(city_learning, collection, *spec) for spec in LESSONS]
-    for slug, title, narrator, chapters in BOOKS:
-        _ensure_book(city_learning, collection, slug, title, narrator, chapters)
+    for number, (slug, title, narrator, chapters) in enumerate(BOOKS):
+        narrations = demo_media.NARRATIONS[number * 3 : number * 3 + len(chapters)]
+        _ensure_book(city_learning, collection, slug, title, narrator, chapters, narrations)
     _ensure_course(city_learning, lessons[:3])
     _ensure_quiz(lessons[0])
     branches = list(OrganisationPage.objects.filter(kind="branch").order_by("path"))
@@ -162,20 +164,16 @@ def _ensure_lesson(parent, collection, slug, title, category, speaker, lines, su
     return lesson
 
 
-def _ensure_book(parent, collection, slug, title, narrator, chapter_titles):
+def _ensure_book(parent, collection, slug, title, narrator, chapter_titles, narrations):
     if AudiobookPage.objects.child_of(parent).filter(slug=slug).exists():
         return
     book = AudiobookPage(
         title=title,
         slug=slug,
         narrator=narrator,
-        description=f"<p>{title}，{narrator}播讲。（演示内容）</p>",
+        description=f"<p>{title}，{narrator}播讲。（演示内容：语音由 espeak-ng 合成）</p>",
     )
-    for n, chapter_title in enumerate(chapter_titles):
-        name = demo_media.NARRATIONS[
-            (BOOKS.index(next(b for b in BOOKS if b[0] == slug)) * 3 + n)
-            % len(demo_media.NARRATIONS)
-        ]
+    for n, (chapter_title, name) in enumerate(zip(chapter_titles, narrations, strict=True)):
         audio = _media(
             f"{title} · {chapter_title}", "audio", name, demo_media.narration(name), collection
         )
@@ -222,6 +220,7 @@ def _ensure_members(branches, password, lessons):
     """Three members per branch (phones 139…), studying at simulated times: some lessons
     finished, some halfway, so progress, points and rankings have something to show."""
     User = get_user_model()
+    hashed = make_password(password)  # once: hashing is slow on purpose
     start = timezone.now() - datetime.timedelta(days=3)
     n = 0
     for branch in branches:
@@ -232,7 +231,7 @@ def _ensure_members(branches, password, lessons):
                 continue
             name = SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)]
             with transaction.atomic():
-                user = User.objects.create_user(username=phone, password=password)
+                user = User.objects.create(username=phone, password=hashed)
                 MemberProfile.objects.create(user=user, branch=branch, name=name, phone=phone)
             for k, lesson in enumerate(lessons[: 1 + n % len(lessons)]):
                 _study(

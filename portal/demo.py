@@ -411,6 +411,9 @@ def load_demo(progress_factory=None):
         _ensure_users(password)
         _ensure_kitchen()
         _ensure_screens(home)
+        from learning.demo import ensure_learning_demo
+
+        ensure_learning_demo(home, password)
     return password, new_password
 
 

@@ -249,6 +249,7 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 # --- Learning ----------------------------------------------------------------------
 WAGTAILMEDIA = {
     "MEDIA_MODEL": "learning.LessonMedia",
+    "MEDIA_FORM_BASE": "learning.media_forms.LessonMediaForm",
     "AUDIO_EXTENSIONS": ["aac", "flac", "m4a", "mp3", "ogg", "opus", "wav"],
     "VIDEO_EXTENSIONS": ["m4v", "mov", "mp4", "webm"],
 }

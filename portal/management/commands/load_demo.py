@@ -25,6 +25,11 @@ class Command(BaseCommand):
         self.stdout.write(f"  管理员:    admin / {password}" + ("（新生成）" if new else ""))
         for username, _, note in DEMO_USERS:
             self.stdout.write(f"  演示账号:  {username} / {password}  —— {note}")
+        self.stdout.write(
+            f"  党员学习:  {base}/login/ 手机号 13900000001 / {password}"
+            f"（72 名演示党员，手机号 13900000001–13900000072）→ {base}/learning/me/"
+        )
+        self.stdout.write(f"  学习园地:  {base}/learning/  ·  积分排行: {base}/learning/ranking/")
         screens = demo_screen_tokens()
         if screens:
             _, name, token = screens[0]
