@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path, re_path
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import feeds, player
 from learning import views as learning_views
+from learning.ranged import serve_ranged
 from sites import views as site_views
 
 from . import views
@@ -35,7 +35,7 @@ urlpatterns = [
 
 if settings.PORTAL_SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve_ranged, {"document_root": settings.MEDIA_ROOT}),
     ]
 
 if settings.DEBUG:
