@@ -10,7 +10,7 @@
   const BEAT_MS = 15000;
   const signedIn = players[0].dataset.signedIn === "1";
   const endpoint = players[0].dataset.progress;
-  const csrf = (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
+  const csrf = players[0].dataset.csrf || "";
 
   function say(text) {
     if (status) status.textContent = text;
