@@ -4,7 +4,8 @@ A player reports {item, position_s, event} as it plays (start, beat every ~15 s,
 end). The resume position is what it says (within the media's length); study time only
 grows by how far the position moved forward, and never by more than the wall time since
 the previous report from that member for that item (plus a little slack for the
-network). Seeking ahead, fast-forwarding or replaying old beats earn nothing.
+network). Seeking ahead, fast-forwarding or replaying old beats earn nothing, and the
+clock is shared: playing two lessons at once does not earn time on both.
 Finishing a lesson (90 % reached with 80 % of its length actually studied) earns the
 lesson_done points once; audio earns the listen rule's points per N minutes listened.
 """
@@ -13,6 +14,7 @@ import math
 import re
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from . import points
@@ -69,7 +71,11 @@ def record(user, key, position_s, event, now=None):
         )
         before = progress.studied_s
         if not created and event != "start" and progress.last_beat_at:
-            wall = max((now - progress.last_beat_at).total_seconds(), 0)
+            # The clock is shared by everything the member plays: a report from another
+            # item since this one's last report means that time was spent there.
+            elsewhere = latest_elsewhere(user, kind, pk) or progress.last_beat_at
+            since = max(progress.last_beat_at, elsewhere)
+            wall = max((now - since).total_seconds(), 0)
             advanced = position_s - progress.position_s
             if advanced > 0:
                 progress.studied_s += min(advanced, wall + SLACK_S)
@@ -89,6 +95,14 @@ def record(user, key, position_s, event, now=None):
         if kind == "chapter":
             earned += listening_points(user, key, before, progress.studied_s, now)
     return progress, earned
+
+
+def latest_elsewhere(user, kind, pk):
+    return (
+        StudyProgress.objects.filter(user=user)
+        .exclude(kind=kind, object_id=pk)
+        .aggregate(latest=Max("last_beat_at"))["latest"]
+    )
 
 
 def listening_points(user, key, before_s, after_s, now):

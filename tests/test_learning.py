@@ -18,6 +18,7 @@ from learning.models import (
     PointEvent,
     PointRule,
     PointTally,
+    StudyProgress,
 )
 
 from .factories import lesson_media, member
@@ -102,6 +103,18 @@ def test_study_time_cannot_outrun_the_clock_or_seeks(lesson, alice):
     assert row.studied_s == pytest.approx(27)
     row, earned = progress.record(alice, key, 119, "end", now=at(56))  # jump to the end
     assert row.completed_at is None and earned == 0  # 80 % not really studied
+
+
+def test_playing_two_lessons_at_once_does_not_double_the_time(org_tree, lesson, alice):
+    other = add_lesson(org_tree["da-s1-b1"], "第二课")
+    a, b = f"lesson:{lesson.pk}", f"lesson:{other.pk}"
+    progress.record(alice, a, 0, "start", now=at(0))
+    progress.record(alice, b, 0, "start", now=at(1))
+    for n in range(1, 5):  # both tabs report every 15 s for a minute
+        progress.record(alice, a, 15 * n, "beat", now=at(15 * n))
+        progress.record(alice, b, 15 * n, "beat", now=at(15 * n + 1))
+    total = sum(p.studied_s for p in StudyProgress.objects.filter(user=alice))
+    assert total <= 61 + 8 * progress.SLACK_S  # one minute of clock, not two
 
 
 def test_finishing_a_lesson_earns_points_once(lesson, alice):
