@@ -41,7 +41,7 @@ def narration_text(name):
 
 def make_lesson_clip(lines):
     """An MP4 (H.264 + AAC test tone) of the title card `lines`."""
-    from portal.demo import CLIP_FPS, CLIP_SECONDS, CLIP_SIZE, _clip_frames
+    from portal.demo import CLIP_FPS, CLIP_SECONDS, CLIP_SIZE, _clip_frames, encode_frames
 
     width, height = CLIP_SIZE
     with tempfile.TemporaryDirectory() as folder:
@@ -56,15 +56,7 @@ def make_lesson_clip(lines):
             *("-vf", "scale=640:-2", "-c:a", "aac", "-b:a", "48k", "-shortest"),
             *("-movflags", "+faststart", str(target)),
         ]
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            for frame in _clip_frames(lines):
-                process.stdin.write(frame)
-        except BrokenPipeError:
-            pass
-        _, errors = process.communicate(timeout=120)
-        if process.returncode != 0:
-            raise ffmpeg.MediaError(errors.decode(errors="replace").strip() or "ffmpeg failed")
+        encode_frames(command, _clip_frames(lines))
         return target.read_bytes()
 
 

@@ -581,16 +581,21 @@ def _demo_clip(lines):
             *("-deadline", "realtime", "-cpu-used", "8", "-pix_fmt", "yuv420p", "-an"),
             str(target),
         ]
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            for frame in _clip_frames(lines):
-                process.stdin.write(frame)
-        except BrokenPipeError:
-            pass
-        _, errors = process.communicate(timeout=60)
-        if process.returncode != 0:
-            raise RuntimeError(errors.decode(errors="replace").strip() or "ffmpeg failed")
+        encode_frames(command, _clip_frames(lines))
         return target.read_bytes()
+
+
+def encode_frames(command, frames):
+    """Pipe raw frames into an ffmpeg command; RuntimeError with its message if it fails."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for frame in frames:
+            process.stdin.write(frame)
+    except BrokenPipeError:
+        pass
+    _, errors = process.communicate(timeout=120)
+    if process.returncode != 0:
+        raise RuntimeError(errors.decode(errors="replace").strip() or "ffmpeg failed")
 
 
 def _ensure_screen_clips(collection):

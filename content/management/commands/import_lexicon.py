@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from content.proofreading import LexiconFileError, import_lexicon
+from portal.commands import read_input
 
 
 class Command(BaseCommand):
@@ -21,11 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, file, kind, **options):
-        try:
-            with open(file, "rb") as handle:
-                raw = handle.read()
-        except OSError as exc:
-            raise CommandError(f"无法读取 {file}：{exc.strerror}") from None
+        raw = read_input(file)
         try:
             total, created = import_lexicon(raw, kind)
         except LexiconFileError as exc:

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from learning.members import import_members
+from portal.commands import read_input
 from portal.tables import TableError
 from sites.models import OrganisationPage
 
@@ -23,11 +24,7 @@ class Command(BaseCommand):
             within = OrganisationPage.objects.filter(code=org.lower()).first()
             if within is None:
                 raise CommandError(f"没有代码为 {org} 的组织")
-        try:
-            with open(file, "rb") as handle:
-                raw = handle.read()
-        except OSError as exc:
-            raise CommandError(f"无法读取 {file}：{exc.strerror}") from None
+        raw = read_input(file)
         try:
             report = import_members(raw, file, within)
         except TableError as exc:

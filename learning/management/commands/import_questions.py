@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from learning.quizzes import import_questions
+from portal.commands import read_input
 from portal.tables import TableError
 
 
@@ -13,11 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, file, **options):
-        try:
-            with open(file, "rb") as handle:
-                raw = handle.read()
-        except OSError as exc:
-            raise CommandError(f"无法读取 {file}：{exc.strerror}") from None
+        raw = read_input(file)
         try:
             created, updated = import_questions(raw, file)
         except TableError as exc:

@@ -1,7 +1,6 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.commands import read_input
 from portal.progress import progress_factory
 from sites.provisioning import ProvisioningError, provision_csv
 
@@ -17,14 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告将做的更改")
 
     def handle(self, csv_file, dry_run=False, **options):
-        if csv_file == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            try:
-                with open(csv_file, "rb") as handle:
-                    data = handle.read()
-            except OSError as exc:
-                raise CommandError(f"无法读取 {csv_file}：{exc.strerror}") from None
+        data = read_input(csv_file)
         try:
             report = provision_csv(
                 data, dry_run=dry_run, progress_factory=progress_factory(self, options)
