@@ -1,0 +1,103 @@
+"""One Chinese text pipeline for indexing and for queries, whatever the backend.
+
+normalise: NFKC (full-width letters and digits → half-width), case folding, OpenCC
+traditional → simplified (學習 → 学习). tokens: jieba in search mode (中华人民共和国 →
+中华, 人民, 共和国, 中华人民共和国 …) with our party vocabulary (dictionary.txt, editable:
+word, frequency, tag), without punctuation and stop words (stopwords.txt). Because the
+index and the query go through the same steps, 學習 finds 学习 and 二十大 finds 党的二十大.
+
+Pinyin for suggestions: every syllable may be typed whole or by its first letters, so
+`xuexi`, `xx` and `xuex` all reach 学习, and `ersd` or `esd` reach 二十大.
+"""
+
+import functools
+import logging
+import re
+import unicodedata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TERMS = 32
+WORDLIKE = re.compile(r"\w", re.UNICODE)
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.cache
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(HERE / "dictionary.txt"))
+    return tokenizer
+
+
+@functools.cache
+def stopwords():
+    return frozenset((HERE / "stopwords.txt").read_text(encoding="utf-8").split())
+
+
+def normalise(text):
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return _t2s().convert(text)
+
+
+def tokens(text):
+    """Search-mode tokens of `text`, normalised, in order, repeats kept."""
+    stop = stopwords()
+    return [
+        token
+        for token in (t.strip() for t in _jieba().cut_for_search(normalise(text)))
+        if token and WORDLIKE.search(token) and token not in stop
+    ]
+
+
+def analyse(text):
+    """The indexed form: tokens joined by spaces."""
+    return " ".join(tokens(text))
+
+
+def query_terms(text):
+    """The distinct tokens of a query (its first MAX_QUERY_CHARS characters), at most
+    MAX_QUERY_TERMS of them; [] when nothing searchable is left."""
+    seen = []
+    for token in tokens((text or "")[:MAX_QUERY_CHARS]):
+        if token not in seen:
+            seen.append(token)
+    return seen[:MAX_QUERY_TERMS]
+
+
+def syllables(word):
+    from pypinyin import lazy_pinyin
+
+    return [s for s in lazy_pinyin(normalise(word)) if s.isalpha()]
+
+
+def pinyin_matches(typed, word):
+    """Whether `typed` (latin letters) spells the start of `word`'s pinyin, each syllable
+    whole or by a prefix: xuexi, xx, xuex → 学习; ersd, esd → 二十大."""
+    typed = re.sub(r"[^a-z]", "", (typed or "").casefold())
+    parts = syllables(word)
+    if not typed or not parts:
+        return False
+
+    @functools.cache
+    def match(i, j):  # typed[i:] against syllables[j:]
+        if i == len(typed):
+            return True
+        if j == len(parts):
+            return False
+        syllable = parts[j]
+        return any(
+            typed[i : i + n] == syllable[:n] and match(i + n, j + 1)
+            for n in range(min(len(syllable), len(typed) - i), 0, -1)
+        )
+
+    return match(0, 0)
