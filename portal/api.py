@@ -18,6 +18,7 @@ from wagtail.models import Site
 
 from content.api import router as content_router
 from learning.api import router as learning_router
+from search.api import router as search_router
 from sites.models import OrganisationPage
 
 
@@ -62,6 +63,7 @@ api = NinjaAPI(
 )
 api.add_router("/v2/", content_router)
 api.add_router("/v2/", learning_router)
+api.add_router("/v2/", search_router)
 
 
 def error(request, status, code, message):

@@ -414,6 +414,9 @@ def load_demo(progress_factory=None):
         from learning.demo import ensure_learning_demo
 
         ensure_learning_demo(home, password)
+        from search.index import rebuild as rebuild_search_index
+
+        rebuild_search_index()
     return password, new_password
 
 

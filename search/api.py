@@ -1,0 +1,95 @@
+"""GET /api/v2/search/ (django-ninja, in the OpenAPI schema)."""
+
+from ninja import Router, Schema
+from wagtail.models import Page
+
+from content.api import ERRORS, ApiError, organisation_or_404
+
+from . import query
+
+router = Router(tags=["搜索"])
+PAGE_SIZE = 20
+KINDS = ("directive", "article", "notice", "disclosure", "lesson", "audiobook", "live")
+
+
+class HitOut(Schema):
+    id: int
+    title: str
+    type: str
+    url: str | None
+    snippet: str
+    score: float
+    level: str
+    year: int | None
+    org: str
+
+
+class SearchOut(Schema):
+    q: str
+    terms: list[str]
+    count: int
+    page: int
+    pages: int
+    results: list[HitOut]
+    facets: dict[str, dict[str, int]]
+
+
+@router.get("/search/", response={200: SearchOut, **ERRORS}, summary="全文搜索")
+def search(
+    request,
+    q: str = "",
+    org: str = "",
+    subtree: bool = True,
+    type: str = "",  # noqa: A002 (the public parameter name)
+    level: str = "",
+    year: int | None = None,
+    page: int = 1,
+):
+    """Search live, public pages in Chinese (simplified or traditional): an organisation's
+    own pages (and below it with `subtree=1`, the default) plus the directives cascaded to
+    it. Snippets mark the matched words with <em>; facets count type, level, year and
+    organisation over all results."""
+    if type and type not in KINDS:
+        raise ApiError(400, "bad_type", f"type 应为 {'、'.join(KINDS)} 之一")
+    if not 1 <= page <= 500:
+        raise ApiError(400, "bad_page", "page 应在 1 到 500 之间")
+    organisation = organisation_or_404(org) if org else None
+    found = query.search(
+        q,
+        organisation,
+        subtree,
+        type,
+        level,
+        year,
+        offset=(page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
+    from .models import SearchDocument
+
+    documents = SearchDocument.objects.in_bulk([pk for pk, _ in found.rows])
+    pages = Page.objects.in_bulk([pk for pk, _ in found.rows])
+    results = []
+    for pk, score in found.rows:
+        document = documents[pk]
+        results.append(
+            {
+                "id": pk,
+                "title": document.title,
+                "type": document.kind,
+                "url": pages[pk].get_full_url(request) if pk in pages else None,
+                "snippet": query.highlight(document.summary or document.title, found.terms),
+                "score": score,
+                "level": document.level,
+                "year": document.year,
+                "org": document.org_code,
+            }
+        )
+    return {
+        "q": q,
+        "terms": found.terms,
+        "count": found.count,
+        "page": page,
+        "pages": max(1, -(-found.count // PAGE_SIZE)),
+        "results": results,
+        "facets": found.facets,
+    }

@@ -1,0 +1,95 @@
+"""Searching the index (embedded backend: SQLite FTS5 over the analysed text, BM25 with
+title over summary over body), scoped to an organisation: its own subtree, plus the
+directives cascaded to it from above. Facet counts over the whole result set."""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from . import analysis
+
+WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
+FACETS = {"type": "d.kind", "level": "d.level", "year": "d.year", "org": "d.org_code"}
+
+
+@dataclass
+class Results:
+    count: int = 0
+    rows: list = field(default_factory=list)  # (page_id, score)
+    facets: dict = field(default_factory=dict)
+    terms: list = field(default_factory=list)
+
+
+def fts_phrase(term):
+    return '"' + term.replace('"', '""') + '"'
+
+
+def scope_sql(org, subtree):
+    """WHERE fragment and params: the organisation's pages (and below, with subtree),
+    and the directives its ancestors issued."""
+    if org is None:
+        return "1 = 1", []
+    steplen = org.steplen
+    ancestors = [org.path[:end] for end in range(steplen, len(org.path) + 1, steplen)]
+    own = "d.path LIKE %s" if subtree else "d.org_path = %s"
+    placeholders = ", ".join(["%s"] * len(ancestors))
+    sql = f"({own} OR (d.kind = 'directive' AND d.org_path IN ({placeholders})))"
+    return sql, [org.path + "%" if subtree else org.path, *ancestors]
+
+
+def search(q, org=None, subtree=True, kind="", level="", year=None, offset=0, limit=20):
+    terms = analysis.query_terms(q)
+    results = Results(terms=terms)
+    if not terms or connection.vendor != "sqlite":
+        return results  # PostgreSQL and Elasticsearch backends come with issue 9's rest
+    where, params = scope_sql(org, subtree)
+    filters = [where]
+    for column, value in (("d.kind", kind), ("d.level", level), ("d.year", year)):
+        if value:
+            filters.append(f"{column} = %s")
+            params.append(value)
+    for expression in (" ".join(map(fts_phrase, terms)), " OR ".join(map(fts_phrase, terms))):
+        base = (
+            "FROM search_fts JOIN search_searchdocument d ON d.page_id = search_fts.rowid "
+            f"WHERE search_fts MATCH %s AND {' AND '.join(filters)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {base}", [expression, *params])
+            results.count = cursor.fetchone()[0]
+            if results.count == 0 and len(terms) > 1:
+                continue  # every word nowhere together: any of them
+            cursor.execute(
+                f"SELECT d.page_id, bm25(search_fts, %s, %s, %s) AS score {base} "
+                "ORDER BY score, d.page_id LIMIT %s OFFSET %s",
+                [*WEIGHTS, expression, *params, limit, offset],
+            )
+            results.rows = [(pk, round(-score, 3)) for pk, score in cursor.fetchall()]
+            for name, column in FACETS.items():
+                cursor.execute(
+                    f"SELECT {column}, COUNT(*) {base} GROUP BY {column} ORDER BY 2 DESC",
+                    [expression, *params],
+                )
+                results.facets[name] = {
+                    str(k): n for k, n in cursor.fetchall() if k not in ("", None)
+                }
+        break
+    return results
+
+
+def highlight(text, terms, width=120):
+    """An HTML-safe excerpt of `text` around the first term found, terms in <em>."""
+    text = text or ""
+    words = sorted({t for t in terms if t}, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, words))) if words else None
+    first = pattern.search(text) if pattern else None
+    start = max(first.start() - 20, 0) if first else 0
+    excerpt = text[start : start + width]
+    out, at = [], 0
+    for match in pattern.finditer(excerpt) if pattern else []:
+        out.append(html.escape(excerpt[at : match.start()]))
+        out.append(f"<em>{html.escape(match.group(0))}</em>")
+        at = match.end()
+    out.append(html.escape(excerpt[at:]))
+    return ("…" if start else "") + "".join(out)

@@ -1,0 +1,33 @@
+"""Keep the index in step: publish → index, unpublish/delete → remove, a view
+restriction added or removed → re-check the pages below it."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished
+
+from . import index
+
+
+@receiver(page_published)
+def published(sender, instance, **kwargs):
+    index.index_page(instance)
+
+
+@receiver(page_unpublished)
+def unpublished(sender, instance, **kwargs):
+    index.remove_page(instance.pk)
+
+
+@receiver(post_delete)
+def deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page) and type(instance) in index.REGISTRY:
+        index.remove_page(instance.pk)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def privacy_changed(sender, instance, **kwargs):
+    for page in Page.objects.descendant_of(instance.page, inclusive=True).live().specific():
+        if type(page) in index.REGISTRY:
+            index.index_page(page)

@@ -1,0 +1,122 @@
+"""Chinese search on the embedded backend: partial words and traditional characters find
+pages, results stay in the site's scope (own subtree + cascaded directives), drafts and
+private pages never show, publishing keeps the index in step, bad queries never 500."""
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from search import index
+
+from .conftest import column, library, own_column
+from .factories import ArticleFactory, DirectiveFactory
+
+SEARCH = "/api/v2/search/"
+
+
+@pytest.fixture
+def corpus(deep):
+    city = DirectiveFactory(
+        parent=library(deep["home"], "city"),
+        title="关于深入学习贯彻党的二十大精神的通知",
+        summary="各级党组织要把学习贯彻党的二十大精神作为首要政治任务。",
+    )
+    theme_day = DirectiveFactory(
+        parent=own_column(deep["da"]),
+        title="关于开展七月主题党日活动的通知",
+        summary="各支部结合实际开展主题党日。",
+    )
+    other_district = DirectiveFactory(parent=own_column(deep["db"]), title="乙区学习安排")
+    branch_news = ArticleFactory(
+        parent=column(deep["da-s1-c1-b1"], "news"),
+        title="支部志愿服务队走进敬老院",
+        summary="党员志愿服务暖人心。",
+    )
+    platform = ArticleFactory(
+        parent=column(deep["db-s1"], "news"), title="智慧党建平台正式上线", summary="平台上线。"
+    )
+    index.rebuild()
+    return {
+        "city": city,
+        "theme_day": theme_day,
+        "other_district": other_district,
+        "branch_news": branch_news,
+        "platform": platform,
+    }
+
+
+def titles(client, **params):
+    response = client.get(SEARCH, params)
+    assert response.status_code == 200, response.content
+    return [r["title"] for r in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("二十大", "关于深入学习贯彻党的二十大精神的通知"),
+        ("學習貫徹", "关于深入学习贯彻党的二十大精神的通知"),  # traditional
+        ("党的二十大精神", "关于深入学习贯彻党的二十大精神的通知"),
+        ("主题党日", "关于开展七月主题党日活动的通知"),
+        ("志愿服务", "支部志愿服务队走进敬老院"),
+        ("平台", "智慧党建平台正式上线"),
+        ("學習", "关于深入学习贯彻党的二十大精神的通知"),
+    ],
+)
+def test_everyday_queries_find_their_page(client, corpus, q, expected):
+    assert expected in titles(client, q=q)
+
+
+def test_snippets_mark_the_words_and_facets_count(client, corpus):
+    body = client.get(SEARCH, {"q": "学习贯彻"}).json()
+    hit = body["results"][0]
+    assert hit["title"] == corpus["city"].title and "<em>学习</em>" in hit["snippet"]
+    assert hit["type"] == "directive" and hit["level"] == "city" and hit["url"]
+    assert body["facets"]["type"]["directive"] >= 1
+
+
+def test_a_branch_searches_its_subtree_and_the_directives_cascaded_to_it(client, corpus):
+    found = titles(client, q="学习 志愿服务 主题党日 平台", org="da-s1-c1-b1")
+    assert corpus["branch_news"].title in found  # its own
+    assert corpus["city"].title in found and corpus["theme_day"].title in found  # from above
+    assert corpus["platform"].title not in found  # another district's article
+    assert corpus["other_district"].title not in titles(client, q="学习", org="da-s1-c1-b1")
+
+
+def test_publishing_unpublishing_and_privacy_keep_the_index_in_step(client, corpus, deep):
+    page = ArticleFactory(parent=column(deep["da"], "news"), title="红色家书诵读会", live=False)
+    assert titles(client, q="红色家书") == []  # a draft
+    page.save_revision().publish()
+    assert titles(client, q="红色家书") == ["红色家书诵读会"]
+    page.refresh_from_db()  # publish() worked on the revision's copy
+    page.unpublish()
+    assert titles(client, q="红色家书") == []
+    page.save_revision().publish()
+    PageViewRestriction.objects.create(page=page, restriction_type="login")
+    assert titles(client, q="红色家书") == []
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["", "   ", '"', "*", "NEAR", "a:b", '"学习', "学习 OR", "😀😀", "x" * 1000, "学习AND二十大"],
+)
+def test_odd_queries_never_fail(client, corpus, q):
+    response = client.get(SEARCH, {"q": q})
+    assert response.status_code == 200 and isinstance(response.json()["results"], list)
+
+
+def test_bad_parameters_are_400_and_queries_are_bounded(
+    client, corpus, django_assert_max_num_queries
+):
+    assert client.get(SEARCH, {"q": "学习", "type": "x"}).status_code == 400
+    assert client.get(SEARCH, {"q": "学习", "page": 0}).status_code == 400
+    assert client.get(SEARCH, {"q": "学习", "org": "nowhere"}).status_code == 404
+    with django_assert_max_num_queries(12):
+        client.get(SEARCH, {"q": "学习", "org": "da-s1-c1-b1"})
+
+
+def test_rebuild_command_shows_progress_and_counts(corpus, capsys):
+    from django.core.management import call_command
+
+    call_command("search_index", "rebuild")
+    out = capsys.readouterr()
+    assert "已索引 5 个页面" in out.out and "directive 3" in out.out
