@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from content import feeds, player
 from learning import views as learning_views
 from learning.ranged import serve_ranged
+from search import views as search_views
 from sites import views as site_views
 
 from . import views
@@ -28,6 +29,7 @@ urlpatterns = [
     path("directory/", site_views.directory, name="site_directory"),
     path("login/", learning_views.MemberLoginView.as_view(), name="member_login"),
     path("logout/", LogoutView.as_view(), name="member_logout"),
+    path("search/", search_views.search_page, name="search"),
     path("learning/me/", learning_views.my_study, name="learning_me"),
     path("learning/ranking/", learning_views.ranking, name="learning_ranking"),
     path("a11y/font/", views.font_size, name="font_size"),

@@ -5,7 +5,7 @@ from wagtail.models import Page
 
 from content.api import ERRORS, ApiError, organisation_or_404
 
-from . import query
+from . import query, suggest
 
 router = Router(tags=["搜索"])
 PAGE_SIZE = 20
@@ -93,3 +93,15 @@ def search(
         "results": results,
         "facets": found.facets,
     }
+
+
+class SuggestOut(Schema):
+    q: str
+    suggestions: list[str]
+
+
+@router.get("/search/suggest/", response={200: SuggestOut, **ERRORS}, summary="搜索联想")
+def suggestions(request, q: str = ""):
+    """Words and titles for what has been typed so far: Chinese characters (simplified or
+    traditional) or pinyin, whole syllables or first letters (ersd → 二十大)."""
+    return {"q": q, "suggestions": suggest.suggest(q)}

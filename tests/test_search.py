@@ -120,3 +120,34 @@ def test_rebuild_command_shows_progress_and_counts(corpus, capsys):
     call_command("search_index", "rebuild")
     out = capsys.readouterr()
     assert "已索引 5 个页面" in out.out and "directive 3" in out.out
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("ersd", "二十大"),
+        ("xuexi", "学习"),
+        ("xx", "学习"),
+        ("zhutidangri", "主题党日"),
+        ("學習", "学习"),
+        ("志愿", "志愿服务"),
+    ],
+)
+def test_suggestions_from_chinese_or_pinyin(client, corpus, q, expected):
+    response = client.get(f"{SEARCH}suggest/", {"q": q})
+    assert response.status_code == 200
+    assert expected in response.json()["suggestions"], response.json()
+
+
+@pytest.mark.parametrize("q", ["", "'", "x" * 500, "😀"])
+def test_odd_suggestion_requests_never_fail(client, corpus, q):
+    assert client.get(f"{SEARCH}suggest/", {"q": q}).status_code == 200
+
+
+def test_the_search_page_on_a_branch_site(client, corpus):
+    html = client.get("/search/", {"q": "學習"}, HTTP_HOST="da-s1-c1-b1.localhost").content.decode()
+    assert "一社区第一支部" in html and "找到" in html
+    assert corpus["city"].title in html and "<em>学习</em>" in html
+    assert corpus["other_district"].title not in html
+    empty = client.get("/search/", {"q": '"*NEAR'}, HTTP_HOST="da-s1-c1-b1.localhost")
+    assert empty.status_code == 200

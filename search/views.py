@@ -1,0 +1,70 @@
+"""The search page: the current site's organisation by default (its subtree and the
+directives cascaded to it), facets as links, snippets with the words marked."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from wagtail.models import Page, Site
+
+from sites.models import OrganisationPage
+
+from . import query
+from .models import SearchDocument
+
+KIND_LABELS = {
+    "directive": "上级精神与文件",
+    "article": "动态",
+    "notice": "通知公告",
+    "disclosure": "党务公开",
+    "lesson": "微课",
+    "audiobook": "有声读物",
+    "live": "直播",
+}
+PAGE_SIZE = 20
+
+
+def site_organisation(request):
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    return OrganisationPage.objects.filter(pk=site.root_page_id).first()
+
+
+def search_page(request):
+    q = request.GET.get("q", "")[:200]
+    kind = request.GET.get("type", "")
+    kind = kind if kind in KIND_LABELS else ""
+    try:
+        number = max(1, min(int(request.GET.get("page", "1")), 500))
+    except ValueError:
+        number = 1
+    org = site_organisation(request)
+    found = query.search(q, org, True, kind, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    documents = SearchDocument.objects.in_bulk([pk for pk, _ in found.rows])
+    pages = Page.objects.in_bulk([pk for pk, _ in found.rows])
+    hits = [
+        {
+            "title": documents[pk].title,
+            "kind": KIND_LABELS.get(documents[pk].kind, documents[pk].kind),
+            "url": pages[pk].get_url(request) if pk in pages else "",
+            "snippet": query.highlight(documents[pk].summary or documents[pk].title, found.terms),
+            "year": documents[pk].year,
+        }
+        for pk, _ in found.rows
+    ]
+    paginator = Paginator(range(found.count), PAGE_SIZE)
+    return render(
+        request,
+        "search/search.html",
+        {
+            "q": q,
+            "kind": kind,
+            "organisation": org,
+            "hits": hits,
+            "count": found.count,
+            "page_obj": paginator.get_page(number) if found.count else None,
+            "kinds": [
+                (key, KIND_LABELS.get(key, key), n)
+                for key, n in found.facets.get("type", {}).items()
+            ],
+        },
+    )
