@@ -39,37 +39,63 @@ def scope_sql(org, subtree):
     return sql, [org.path + "%" if subtree else org.path, *ancestors]
 
 
+def sqlite_match(terms, any_word):
+    """FROM/WHERE of an FTS5 match, its params, and the score (higher is better)."""
+    expression = (" OR " if any_word else " ").join(map(fts_phrase, terms))
+    return (
+        "FROM search_fts JOIN search_searchdocument d ON d.page_id = search_fts.rowid "
+        "WHERE search_fts MATCH %s",
+        [expression],
+        f"-bm25(search_fts, {', '.join(map(str, WEIGHTS))})",
+        [],
+    )
+
+
+def postgresql_match(terms, any_word):
+    """The same on PostgreSQL: the generated tsvector, plainto_tsquery per word (so no
+    query syntax gets through), ts_rank with the A/B/C weights."""
+    tsquery = (" || " if any_word else " && ").join(["plainto_tsquery('simple', %s)"] * len(terms))
+    return (
+        f"FROM search_searchdocument d WHERE d.tsv @@ ({tsquery})",
+        list(terms),
+        f"ts_rank(d.tsv, ({tsquery}))",
+        list(terms),
+    )
+
+
+BACKENDS = {"sqlite": sqlite_match, "postgresql": postgresql_match}
+
+
 def search(q, org=None, subtree=True, kind="", level="", year=None, offset=0, limit=20):
     terms = analysis.query_terms(q)
     results = Results(terms=terms)
-    if not terms or connection.vendor != "sqlite":
-        return results  # PostgreSQL and Elasticsearch backends come with issue 9's rest
-    where, params = scope_sql(org, subtree)
+    backend = BACKENDS.get(connection.vendor)
+    if not terms or backend is None:
+        return results
+    where, scope_params = scope_sql(org, subtree)
     filters = [where]
     for column, value in (("d.kind", kind), ("d.level", level), ("d.year", year)):
         if value:
             filters.append(f"{column} = %s")
-            params.append(value)
-    for expression in (" ".join(map(fts_phrase, terms)), " OR ".join(map(fts_phrase, terms))):
-        base = (
-            "FROM search_fts JOIN search_searchdocument d ON d.page_id = search_fts.rowid "
-            f"WHERE search_fts MATCH %s AND {' AND '.join(filters)}"
-        )
+            scope_params.append(value)
+    for any_word in (False, True):
+        match, match_params, score, score_params = backend(terms, any_word)
+        base = f"{match} AND {' AND '.join(filters)}"
+        params = [*match_params, *scope_params]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {base}", [expression, *params])
+            cursor.execute(f"SELECT COUNT(*) {base}", params)
             results.count = cursor.fetchone()[0]
-            if results.count == 0 and len(terms) > 1:
+            if results.count == 0 and len(terms) > 1 and not any_word:
                 continue  # every word nowhere together: any of them
             cursor.execute(
-                f"SELECT d.page_id, bm25(search_fts, %s, %s, %s) AS score {base} "
-                "ORDER BY score, d.page_id LIMIT %s OFFSET %s",
-                [*WEIGHTS, expression, *params, limit, offset],
+                f"SELECT d.page_id, {score} AS score {base} "
+                "ORDER BY score DESC, d.page_id LIMIT %s OFFSET %s",
+                [*score_params, *params, limit, offset],
             )
-            results.rows = [(pk, round(-score, 3)) for pk, score in cursor.fetchall()]
+            results.rows = [(pk, round(float(score), 3)) for pk, score in cursor.fetchall()]
             for name, column in FACETS.items():
                 cursor.execute(
-                    f"SELECT {column}, COUNT(*) {base} GROUP BY {column} ORDER BY 2 DESC",
-                    [expression, *params],
+                    f"SELECT {column}, COUNT(*) {base} GROUP BY {column} ORDER BY 2 DESC", params
                 )
                 results.facets[name] = {
                     str(k): n for k, n in cursor.fetchall() if k not in ("", None)
