@@ -1,6 +1,7 @@
 """Keep the index in step: publish → index, unpublish/delete → remove, a view
-restriction added or removed → re-check the pages below it."""
+restriction added or removed → re-check the pages below it (in the worker)."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
@@ -28,6 +29,11 @@ def deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def privacy_changed(sender, instance, **kwargs):
-    for page in Page.objects.descendant_of(instance.page, inclusive=True).live().specific():
-        if type(page) in index.REGISTRY:
-            index.index_page(page)
+    page_id = instance.page_id
+
+    def enqueue():
+        from .tasks import reindex_subtree
+
+        reindex_subtree.enqueue(page_id)
+
+    transaction.on_commit(enqueue)
