@@ -59,16 +59,35 @@ def tokens(text):
     ]
 
 
+HAN = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+def bigrams(token):
+    return [token[i : i + 2] for i in range(len(token) - 1)]
+
+
 def analyse(text):
-    """The indexed form: tokens joined by spaces."""
-    return " ".join(tokens(text))
+    """The indexed form: tokens joined by spaces, plus the two-character pieces of longer
+    Chinese tokens, so a partial word (初心 in 初心如磐) is found too."""
+    found = tokens(text)
+    extra = [b for t in found if len(t) >= 3 and HAN.match(t) for b in bigrams(t)]
+    return " ".join(found + extra)
 
 
 def query_terms(text):
     """The distinct tokens of a query (its first MAX_QUERY_CHARS characters), at most
-    MAX_QUERY_TERMS of them; [] when nothing searchable is left."""
-    seen = []
+    MAX_QUERY_TERMS of them; [] when nothing searchable is left. jieba splits a short
+    query it has no word for into single characters (初心 → 初, 心) though it keeps the
+    word in running text: runs of single Chinese characters are joined back."""
+    merged = []
     for token in tokens((text or "")[:MAX_QUERY_CHARS]):
+        single = len(token) == 1 and HAN.match(token)
+        if single and merged and merged[-1][1]:
+            merged[-1] = (merged[-1][0] + token, True)
+        else:
+            merged.append((token, bool(single)))
+    seen = []
+    for token, _ in merged:
         if token not in seen:
             seen.append(token)
     return seen[:MAX_QUERY_TERMS]

@@ -11,6 +11,9 @@ from django.db import connection
 from . import analysis
 
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
+# Directives are what members most often look for: 三会一课 should bring the regulation
+# before two dozen branches' reports of their meetings.
+BOOST = "(CASE WHEN d.kind = 'directive' THEN 1.5 ELSE 1.0 END)"
 FACETS = {"type": "d.kind", "level": "d.level", "year": "d.year", "org": "d.org_code"}
 
 
@@ -46,7 +49,7 @@ def sqlite_match(terms, any_word):
         "FROM search_fts JOIN search_searchdocument d ON d.page_id = search_fts.rowid "
         "WHERE search_fts MATCH %s",
         [expression],
-        f"-bm25(search_fts, {', '.join(map(str, WEIGHTS))})",
+        f"-bm25(search_fts, {', '.join(map(str, WEIGHTS))}) * {BOOST}",
         [],
     )
 
@@ -58,7 +61,7 @@ def postgresql_match(terms, any_word):
     return (
         f"FROM search_searchdocument d WHERE d.tsv @@ ({tsquery})",
         list(terms),
-        f"ts_rank(d.tsv, ({tsquery}))",
+        f"ts_rank(d.tsv, ({tsquery})) * {BOOST}",
         list(terms),
     )
 

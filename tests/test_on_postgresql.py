@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
 WHICH_DATABASE = (
     "import django; django.setup(); from django.db import connection; print(connection.vendor)"
 )
-MODULES = ["tests/test_search.py", "tests/test_search_analysis.py"]
+MODULES = [
+    "tests/test_search.py",
+    "tests/test_search_analysis.py",
+    "tests/test_search_relevance.py",
+]
 
 
 @pytest.mark.skipif(binaries() is None, reason="PostgreSQL not installed (CI installs it)")
