@@ -143,10 +143,14 @@ def ledger_leaderboard(org, period, limit=50):
 
     from learning.models import PointEvent
     from learning.points import period_starts
+    from sites.tree import below_path_q
 
     starts = period_starts(localdate())[period]
     return list(
-        PointEvent.objects.filter(day__gte=starts, user__member__branch__path__startswith=org.path)
+        PointEvent.objects.filter(
+            below_path_q(org.path, inclusive=True, field="user__member__branch__path"),
+            day__gte=starts,
+        )
         .values("user_id")
         .annotate(total=Sum("points"))
         .order_by("-total", "user_id")[:limit]

@@ -1,6 +1,9 @@
 """学习 in the admin: point rules, members (each reviewer sees the members of the branches
 under the organisations they review), and the member import."""
 
+from functools import reduce
+from operator import or_
+
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
@@ -13,6 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from content.admin_views import ForbiddenMixin
 from portal.tables import TableError
 from sites.models import OrganisationPage
+from sites.tree import below_path_q
 
 from .members import import_members
 from .models import Evaluation, MemberProfile, PointRule, Question, Quiz
@@ -31,15 +35,12 @@ def organisations_reviewed(user):
 
 
 def in_subtrees(queryset, orgs, field="branch__path"):
-    from functools import reduce
-    from operator import or_
-
-    from django.db.models import Q
-
     paths = [o.path for o in orgs]
     if not paths:
         return queryset.none()
-    return queryset.filter(reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths)))
+    return queryset.filter(
+        reduce(or_, (below_path_q(p, inclusive=True, field=field) for p in paths))
+    )
 
 
 class PointRuleViewSet(SnippetViewSet):

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from portal.tables import TableError, line_error, read_table
 from sites.models import OrganisationPage
+from sites.tree import below_path_q
 
 from .models import MemberProfile
 
@@ -70,7 +71,7 @@ def import_members(raw, filename, within=None):
 def branches_by_code(codes, within):
     branches = OrganisationPage.objects.filter(code__in=codes, kind="branch")
     if within is not None:
-        branches = branches.filter(path__startswith=within.path)
+        branches = branches.filter(below_path_q(within.path, inclusive=True))
     return {b.code: b for b in branches}
 
 

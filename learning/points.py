@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from sites.tree import below_path_q
+
 from .models import Evaluation, MemberProfile, PointEvent, PointRule, PointTally
 
 EPOCH = datetime.date(2000, 1, 1)
@@ -71,6 +73,10 @@ def add_to_tallies(member, day, points):
             )
 
 
+def members_below(org):
+    return below_path_q(org.path, inclusive=True, field="branch__path")
+
+
 def balance(user):
     row = PointTally.objects.filter(user=user, period="all", starts=EPOCH).first()
     return row.points if row else 0
@@ -90,7 +96,7 @@ def leaderboard(org, scope="members", period="week", day=None, limit=50):
     without points count as 0)."""
     starts = period_starts(day or timezone.localdate())[period]
     tallies = PointTally.objects.filter(
-        period=period, starts=starts, branch_path__startswith=org.path
+        below_path_q(org.path, inclusive=True, field="branch_path"), period=period, starts=starts
     )
     if scope == "members":
         rows = tallies.order_by("-points", "user_id").values(
@@ -103,7 +109,7 @@ def leaderboard(org, scope="members", period="week", day=None, limit=50):
         return [{"rank": n, **row} for n, row in enumerate(rows, 1)]
     totals = dict(tallies.values_list("branch_id").annotate(total=Sum("points")))
     members = (
-        MemberProfile.objects.filter(branch__path__startswith=org.path)
+        MemberProfile.objects.filter(members_below(org))
         .values("branch_id", "branch__title")
         .annotate(n=Count("id"))
     )
@@ -130,16 +136,18 @@ def composite_ranking(org, year, limit=50):
     starts = datetime.date(year, 1, 1)
     tallies = dict(
         PointTally.objects.filter(
-            period="year", starts=starts, branch_path__startswith=org.path
+            below_path_q(org.path, inclusive=True, field="branch_path"),
+            period="year",
+            starts=starts,
         ).values_list("user_id", "points")
     )
     evaluations = dict(
-        Evaluation.objects.filter(year=year, member__branch__path__startswith=org.path).values_list(
-            "member__user_id", "score"
-        )
+        Evaluation.objects.filter(
+            below_path_q(org.path, inclusive=True, field="member__branch__path"), year=year
+        ).values_list("member__user_id", "score")
     )
     best = max(tallies.values(), default=0) or 1
-    members = MemberProfile.objects.filter(branch__path__startswith=org.path).values(
+    members = MemberProfile.objects.filter(members_below(org)).values(
         "user_id", "name", "branch_id", branch_title=F("branch__title")
     )
     rows = []

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from sites.tree import AFTER_ALPHABET
+
 from . import analysis
 
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
@@ -36,10 +38,12 @@ def scope_sql(org, subtree):
         return "1 = 1", []
     steplen = org.steplen
     ancestors = [org.path[:end] for end in range(steplen, len(org.path) + 1, steplen)]
-    own = "d.path LIKE %s" if subtree else "d.org_path = %s"
+    # A range rather than LIKE 'p%', which SQLite cannot answer from the index (sites/tree.py).
+    own = "(d.path >= %s AND d.path < %s)" if subtree else "d.org_path = %s"
+    own_params = [org.path, org.path + AFTER_ALPHABET] if subtree else [org.path]
     placeholders = ", ".join(["%s"] * len(ancestors))
     sql = f"({own} OR (d.kind = 'directive' AND d.org_path IN ({placeholders})))"
-    return sql, [org.path + "%" if subtree else org.path, *ancestors]
+    return sql, [*own_params, *ancestors]
 
 
 def sqlite_match(terms, any_word):

@@ -13,9 +13,11 @@ from django.db.models import Q
 AFTER_ALPHABET = "~"  # sorts after every character treebeard uses in paths
 
 
-def below_path_q(path, inclusive=False):
-    lower = Q(path__gte=path) if inclusive else Q(path__gt=path)
-    return lower & Q(path__lt=path + AFTER_ALPHABET)
+def below_path_q(path, inclusive=False, field="path"):
+    """Rows whose tree path `field` (e.g. "branch__path" or a copied path column) lies
+    below `path` (or at it, with inclusive)."""
+    lower = Q(**{f"{field}__gte": path}) if inclusive else Q(**{f"{field}__gt": path})
+    return lower & Q(**{f"{field}__lt": path + AFTER_ALPHABET})
 
 
 def descendants_q(page, inclusive=False):
