@@ -51,14 +51,15 @@ def searchable(page):
     )
 
 
-def index_page(page):
-    """(Re)index one page, or drop it when it should not be found."""
+def index_page(page, copy=True):
+    """(Re)index one page, or drop it when it should not be found. `copy`: also to
+    Elasticsearch, when used (a rebuild copies everything at the end instead)."""
     page = page.specific
     entry = REGISTRY.get(type(page))
     if entry is None:
         return
     if not searchable(page):
-        remove_page(page.pk)
+        remove_page(page.pk, copy)
         return
     kind, extract = entry
     data = extract(page)
@@ -66,6 +67,7 @@ def index_page(page):
     document = SearchDocument(
         page_id=page.pk,
         kind=kind,
+        locale=page.locale.language_code,
         path=page.path,
         org_path=org.path if org else page.path,
         org_code=org.code if org else "",
@@ -81,6 +83,25 @@ def index_page(page):
     with transaction.atomic():
         document.save()
         write_fts(document)
+        if copy:
+            copy_to_elasticsearch(page.pk)
+
+
+def copy_to_elasticsearch(page_id):
+    """With Elasticsearch, the task worker copies the row across once this commits (a
+    slow or unreachable cluster never holds up publishing; `search_index rebuild` mends
+    anything lost)."""
+    from . import elastic
+
+    if not elastic.enabled():
+        return
+
+    def enqueue():
+        from .tasks import sync_elasticsearch
+
+        sync_elasticsearch.enqueue([page_id])
+
+    transaction.on_commit(enqueue)
 
 
 def write_fts(document):
@@ -99,12 +120,14 @@ def write_fts(document):
         )
 
 
-def remove_page(page_id):
+def remove_page(page_id, copy=True):
     with transaction.atomic():
         SearchDocument.objects.filter(page_id=page_id).delete()
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [page_id])
+        if copy:
+            copy_to_elasticsearch(page_id)
 
 
 def rebuild(progress=None):
@@ -116,8 +139,8 @@ def rebuild(progress=None):
                 cursor.execute("DELETE FROM search_fts")
         count = 0
         for model in REGISTRY:
-            for page in model.objects.live().iterator(chunk_size=500):
-                index_page(page)
+            for page in model.objects.live().select_related("locale").iterator(chunk_size=500):
+                index_page(page, copy=False)
                 count += 1
                 if progress:
                     progress.update(1)

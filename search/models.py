@@ -10,6 +10,7 @@ class SearchDocument(models.Model):
         "wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     kind = models.CharField(max_length=20, db_index=True)
+    locale = models.CharField(max_length=16, default="zh-hans", db_index=True)
     path = models.CharField(max_length=255, db_index=True)  # the page's tree path
     org_path = models.CharField(max_length=255, db_index=True)  # its organisation's
     org_code = models.CharField(max_length=64)

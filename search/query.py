@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 
 from sites.tree import AFTER_ALPHABET
@@ -15,7 +16,8 @@ from . import analysis
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
 # Directives are what members most often look for: 三会一课 should bring the regulation
 # before two dozen branches' reports of their meetings.
-BOOST = "(CASE WHEN d.kind = 'directive' THEN 1.5 ELSE 1.0 END)"
+BOOST_DIRECTIVE = 1.5
+BOOST = f"(CASE WHEN d.kind = 'directive' THEN {BOOST_DIRECTIVE} ELSE 1.0 END)"
 FACETS = {"type": "d.kind", "level": "d.level", "year": "d.year", "org": "d.org_code"}
 
 
@@ -27,8 +29,29 @@ class Results:
     terms: list = field(default_factory=list)
 
 
+@dataclass
+class Request:
+    """One search, as the backends get it: the raw and analysed query and the filters."""
+
+    q: str
+    terms: list
+    org: object = None
+    subtree: bool = True
+    kind: str = ""
+    level: str = ""
+    year: int | None = None
+    offset: int = 0
+    limit: int = 20
+    locale: str = ""
+
+
 def fts_phrase(term):
     return '"' + term.replace('"', '""') + '"'
+
+
+def scope_ancestors(org):
+    """Tree paths of the organisation and every one above it (whose directives reach it)."""
+    return [org.path[:end] for end in range(org.steplen, len(org.path) + 1, org.steplen)]
 
 
 def scope_sql(org, subtree):
@@ -36,8 +59,7 @@ def scope_sql(org, subtree):
     and the directives its ancestors issued."""
     if org is None:
         return "1 = 1", []
-    steplen = org.steplen
-    ancestors = [org.path[:end] for end in range(steplen, len(org.path) + 1, steplen)]
+    ancestors = scope_ancestors(org)
     # A range rather than LIKE 'p%', which SQLite cannot answer from the index (sites/tree.py).
     own = "(d.path >= %s AND d.path < %s)" if subtree else "d.org_path = %s"
     own_params = [org.path, org.path + AFTER_ALPHABET] if subtree else [org.path]
@@ -73,56 +95,84 @@ def postgresql_match(terms, any_word):
 BACKENDS = {"sqlite": sqlite_match, "postgresql": postgresql_match}
 
 
-def search(q, org=None, subtree=True, kind="", level="", year=None, offset=0, limit=20):
+def search(
+    q, org=None, subtree=True, kind="", level="", year=None, offset=0, limit=20, locale=None
+):
+    """Pages matching every word of `q` (or, when none has them all, any word), best
+    first, in one locale (the default language unless given)."""
+    from . import elastic
+
     terms = analysis.query_terms(q)
-    results = Results(terms=terms)
+    if not terms:
+        return Results(terms=terms)
+    request = Request(
+        q, terms, org, subtree, kind, level, year, offset, limit, locale or settings.LANGUAGE_CODE
+    )
+    attempt = elastic.run if elastic.enabled() else run
+    for any_word in (False, True):
+        results = attempt(request, any_word)
+        if results.count or any_word or len(terms) == 1:
+            return results
+    return results
+
+
+def run(request, any_word):
+    """One attempt in the database's own full-text index."""
+    results = Results(terms=request.terms)
     backend = BACKENDS.get(connection.vendor)
-    if not terms or backend is None:
+    if backend is None:
         return results
-    where, scope_params = scope_sql(org, subtree)
-    filters = [where]
-    for column, value in (("d.kind", kind), ("d.level", level), ("d.year", year)):
+    where, params = scope_sql(request.org, request.subtree)
+    filters = [where, "d.locale = %s"]
+    params.append(request.locale)
+    for column, value in (
+        ("d.kind", request.kind),
+        ("d.level", request.level),
+        ("d.year", request.year),
+    ):
         if value:
             filters.append(f"{column} = %s")
-            scope_params.append(value)
-    for any_word in (False, True):
-        match, match_params, score, score_params = backend(terms, any_word)
-        base = f"{match} AND {' AND '.join(filters)}"
-        params = [*match_params, *scope_params]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {base}", params)
-            results.count = cursor.fetchone()[0]
-            if results.count == 0 and len(terms) > 1 and not any_word:
-                continue  # every word nowhere together: any of them
+            params.append(value)
+    match, match_params, score, score_params = backend(request.terms, any_word)
+    base = f"{match} AND {' AND '.join(filters)}"
+    params = [*match_params, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {base}", params)
+        results.count = cursor.fetchone()[0]
+        if results.count == 0:
+            return results
+        cursor.execute(
+            f"SELECT d.page_id, {score} AS score {base} "
+            "ORDER BY score DESC, d.page_id LIMIT %s OFFSET %s",
+            [*score_params, *params, request.limit, request.offset],
+        )
+        results.rows = [(pk, round(float(score), 3)) for pk, score in cursor.fetchall()]
+        for name, column in FACETS.items():
             cursor.execute(
-                f"SELECT d.page_id, {score} AS score {base} "
-                "ORDER BY score DESC, d.page_id LIMIT %s OFFSET %s",
-                [*score_params, *params, limit, offset],
+                f"SELECT {column}, COUNT(*) {base} GROUP BY {column} ORDER BY 2 DESC", params
             )
-            results.rows = [(pk, round(float(score), 3)) for pk, score in cursor.fetchall()]
-            for name, column in FACETS.items():
-                cursor.execute(
-                    f"SELECT {column}, COUNT(*) {base} GROUP BY {column} ORDER BY 2 DESC", params
-                )
-                results.facets[name] = {
-                    str(k): n for k, n in cursor.fetchall() if k not in ("", None)
-                }
-        break
+            results.facets[name] = {str(k): n for k, n in cursor.fetchall() if k not in ("", None)}
     return results
 
 
 def highlight(text, terms, width=120):
-    """An HTML-safe excerpt of `text` around the first term found, terms in <em>."""
+    """An HTML-safe excerpt of `text` around the first term found, terms in <em>. Terms
+    are matched in the folded text (traditional → simplified, case, width), character by
+    character, so 學習 in a page written in traditional characters is marked for 学习,
+    and the page's own characters are shown."""
     text = text or ""
     words = sorted({t for t in terms if t}, key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, words))) if words else None
-    first = pattern.search(text) if pattern else None
+    folded = "".join(f if len(f) == 1 else c for c, f in ((c, analysis.normalise(c)) for c in text))
+    first = pattern.search(folded) if pattern else None
     start = max(first.start() - 20, 0) if first else 0
-    excerpt = text[start : start + width]
-    out, at = [], 0
-    for match in pattern.finditer(excerpt) if pattern else []:
-        out.append(html.escape(excerpt[at : match.start()]))
-        out.append(f"<em>{html.escape(match.group(0))}</em>")
+    end = start + width
+    out, at = [], start
+    for match in pattern.finditer(folded, start, end) if pattern else []:
+        if match.end() > end:
+            break
+        out.append(html.escape(text[at : match.start()]))
+        out.append(f"<em>{html.escape(text[match.start() : match.end()])}</em>")
         at = match.end()
-    out.append(html.escape(excerpt[at:]))
+    out.append(html.escape(text[at:end]))
     return ("…" if start else "") + "".join(out)

@@ -19,3 +19,13 @@ def reindex_subtree(page_id):
     ):
         if type(page) in index.REGISTRY:
             index.index_page(page)
+
+
+@task()
+def sync_elasticsearch(page_ids):
+    """Copy these pages' index rows to Elasticsearch (search/elastic.py)."""
+    from . import elastic
+
+    ok, failed = elastic.sync(page_ids)
+    if failed:
+        raise RuntimeError(f"Elasticsearch 同步失败 {failed} 项，可运行 search_index rebuild 补齐")

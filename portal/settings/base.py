@@ -267,7 +267,11 @@ SCREENS_LINK_SECRET = (
 PORTAL_SCREENS_LINK_TTL = int(os.environ.get("PORTAL_SCREENS_LINK_TTL", "600"))
 
 # --- Search -------------------------------------------------------------------------
+# Elasticsearch (search/elastic.py) replaces the database's own index when set: one index
+# per locale behind the alias <prefix>-<locale>; replicas per index.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "portal")
+ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "1"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Language and time --------------------------------------------------------------
