@@ -76,15 +76,21 @@ def header_keys(line, header, columns, required):
     return keys
 
 
+def decode_text(raw):
+    """Bytes as text: UTF-8 (with or without a BOM), else GB18030, as Chinese Windows and
+    Excel save it; UnicodeDecodeError (of the GB18030 attempt) when neither."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
 def csv_rows(raw):
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise TableError([line_error(line, "无法识别的文字编码（请存为 UTF-8 CSV）")]) from None
+        text = decode_text(raw)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TableError([line_error(line, "无法识别的文字编码（请存为 UTF-8 CSV）")]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     for values in reader:
         yield reader.line_num, [v.strip() for v in values]

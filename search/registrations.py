@@ -3,13 +3,17 @@
 from content.models import ArticlePage, DirectivePage, DisclosurePage, NoticePage
 from learning.models import AudiobookPage, MicroLessonPage
 
+from .attachments import text_of
 from .index import Extracted, plain, register
 
 
 def directive(page):
+    attachments = " ".join(
+        f"{document.title} {text_of(document)}" for document in page.attachment_documents()
+    )
     return Extracted(
         summary=page.summary,
-        body=f"{page.doc_number} {page.issuer} {plain(page.body)}",
+        body=f"{page.doc_number} {page.issuer} {plain(page.body)} {attachments}",
         level=page.level,
         year=page.issued_at.year if page.issued_at else None,
         organisation=page.issuing_organisation,

@@ -5,7 +5,7 @@ private pages never show, publishing keeps the index in step, bad queries never 
 import pytest
 from wagtail.models import PageViewRestriction
 
-from search import index
+from search import index, query
 
 from .conftest import column, library, own_column
 from .factories import ArticleFactory, DirectiveFactory
@@ -154,3 +154,65 @@ def test_the_search_page_on_a_branch_site(client, corpus):
     assert corpus["other_district"].title not in html
     empty = client.get("/search/", {"q": '"*NEAR'}, HTTP_HOST="da-s1-c1-b1.localhost")
     assert empty.status_code == 200
+
+
+def test_snippets_mark_words_in_traditional_text_and_escape_html():
+    terms = ["学习", "cpc"]
+    text = "<b>各級黨組織</b>要把學習貫徹作為首要任務，CPC members"
+    snippet = query.highlight(text, terms)
+    assert "<em>學習</em>" in snippet  # the page's own characters, marked for 学习
+    assert "<em>CPC</em>" in snippet and "&lt;b&gt;" in snippet
+    long = "无关内容。" * 40 + "学习二十大"
+    cut = query.highlight(long, ["学习"], width=40)
+    assert cut.startswith("…") and "<em>学习</em>" in cut and len(cut) < 60
+
+
+def attach(directive, filename, data):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from content.models import DirectiveAttachment
+
+    document = Document(title="附件", collection_id=1)
+    document.file.save(filename, ContentFile(data), save=False)
+    document.save()
+    DirectiveAttachment.objects.create(page=directive, document=document)
+
+
+def docx_bytes(*paragraphs, table=()):
+    import io as _io
+
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=1, cols=len(table))
+        for cell, text in zip(grid.rows[0].cells, table, strict=True):
+            cell.text = text
+    out = _io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_directives_are_found_by_the_text_of_their_attachments(client, deep, caplog):
+    from portal.demo import _demo_pdf
+
+    parent = library(deep["home"], "city")
+    word = DirectiveFactory(parent=parent, title="关于印发实施方案的通知")
+    attach(word, "方案.docx", docx_bytes("网格化管理责任清单", table=("牵头单位", "城管执法局")))
+    pdf = DirectiveFactory(parent=parent, title="关于外事接待的通知")
+    attach(pdf, "notice.pdf", _demo_pdf("x").getvalue())  # its text: "Demo attachment - portal"
+    text = DirectiveFactory(parent=parent, title="关于报送材料的通知")
+    attach(text, "名单.txt", "附件名单：先锋模范岗".encode("gb18030"))
+    broken = DirectiveFactory(parent=parent, title="关于损坏附件的通知")
+    attach(broken, "坏.pdf", b"%PDF-1.4 not really a pdf")
+    attach(broken, "旧格式.doc", b"\xd0\xcf\x11\xe0 old word")
+    index.rebuild()
+    assert titles(client, q="责任清单") == [word.title]
+    assert titles(client, q="城管执法局") == [word.title]  # from the table
+    assert titles(client, q="attachment") == [pdf.title]
+    assert titles(client, q="先锋模范岗") == [text.title]
+    assert titles(client, q="损坏附件") == [broken.title]  # still indexed, without the file
+    assert "附件文字读取失败" in caplog.text
