@@ -272,7 +272,8 @@ def _demo_pdf(title):
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = io.BytesIO(b"%PDF-1.4\n")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")  # (BytesIO(data) would start writing over it)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(out.tell())
