@@ -59,6 +59,7 @@ bench: install
 	$(PY) bench/outbox.py $(BENCH_OUTBOX_ARGS)
 	$(PY) bench/screens.py $(BENCH_SCREENS_ARGS)
 	$(PY) bench/learning.py $(BENCH_LEARNING_ARGS)
+	$(PY) bench/search.py $(BENCH_SEARCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

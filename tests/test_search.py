@@ -216,3 +216,21 @@ def test_directives_are_found_by_the_text_of_their_attachments(client, deep, cap
     assert titles(client, q="先锋模范岗") == [text.title]
     assert titles(client, q="损坏附件") == [broken.title]  # still indexed, without the file
     assert "附件文字读取失败" in caplog.text
+
+
+def test_sqlite_starts_from_the_full_text_match_not_the_documents(corpus, deep):
+    """Found by bench/search.py: with the locale and place filters SQLite chose an index
+    of the documents table and asked FTS5 about every row (130 ms at 2,000 pages)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        query.search("学习 主题党日", deep["da-s1-c1-b1"])
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    if connection.vendor == "postgresql":  # (the GIN index's plan depends on table size)
+        assert "d.tsv @@" in counts[0]
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + counts[0])
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert plan[0].startswith("SCAN search_fts VIRTUAL TABLE"), plan
