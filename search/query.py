@@ -4,6 +4,7 @@ directives cascaded to it from above. Facet counts over the whole result set."""
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -138,9 +139,13 @@ def run(request, any_word):
     match, match_params, score, score_params = backend(request.terms, any_word)
     base = f"{match} AND {' AND '.join(filters)}"
     params = [*match_params, *params]
+    columns = ", ".join(FACETS.values())
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {base}", params)
-        results.count = cursor.fetchone()[0]
+        # One pass over the matches counts them and every facet at once (the groups are few:
+        # types × levels × years × organisations that matched).
+        cursor.execute(f"SELECT {columns}, COUNT(*) {base} GROUP BY {columns}", params)
+        groups = cursor.fetchall()
+        results.count = sum(group[-1] for group in groups)
         if results.count == 0:
             return results
         cursor.execute(
@@ -149,12 +154,21 @@ def run(request, any_word):
             [*score_params, *params, request.limit, request.offset],
         )
         results.rows = [(pk, round(float(score), 3)) for pk, score in cursor.fetchall()]
-        for name, column in FACETS.items():
-            cursor.execute(
-                f"SELECT {column}, COUNT(*) {base} GROUP BY {column} ORDER BY 2 DESC", params
-            )
-            results.facets[name] = {str(k): n for k, n in cursor.fetchall() if k not in ("", None)}
+    results.facets = facet_counts(groups)
     return results
+
+
+def facet_counts(groups):
+    """{facet: {value: count}} (most first, empty values left out) from rows of
+    (kind, level, year, org_code, count)."""
+    facets = {}
+    for position, name in enumerate(FACETS):
+        counts = Counter()
+        for group in groups:
+            if group[position] not in ("", None):
+                counts[str(group[position])] += group[-1]
+        facets[name] = dict(counts.most_common())
+    return facets
 
 
 def highlight(text, terms, width=120):

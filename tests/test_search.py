@@ -226,7 +226,7 @@ def test_sqlite_starts_from_the_full_text_match_not_the_documents(corpus, deep):
 
     with CaptureQueriesContext(connection) as queries:
         query.search("学习 主题党日", deep["da-s1-c1-b1"])
-    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"]]
     if connection.vendor == "postgresql":  # (the GIN index's plan depends on table size)
         assert "d.tsv @@" in counts[0]
         return
