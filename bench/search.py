@@ -114,8 +114,11 @@ def add_articles(parent, count, rng):
     from content.models import ArticlePage
 
     content_type = ContentType.objects.get_for_model(ArticlePage)
-    last = parent.get_last_child()
-    step = Page._str2int(last.path[-Page.steplen :]) if last else 0
+    # (Not get_last_child/get_children_count: treebeard trusts numchild, which bulk
+    # inserts do not keep.)
+    children = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    last = children.order_by("-path").values_list("path", flat=True).first()
+    step = Page._str2int(last[-Page.steplen :]) if last else 0
     now = timezone.now()
     done = 0
     with transaction.atomic():
@@ -151,7 +154,7 @@ def add_articles(parent, count, rng):
                     raw=True, force_insert=True
                 )
             done += chunk
-        Page.objects.filter(pk=parent.pk).update(numchild=parent.get_children_count())
+        Page.objects.filter(pk=parent.pk).update(numchild=children.count())
 
 
 def set_up(work):
