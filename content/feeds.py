@@ -25,6 +25,7 @@ import json
 import re
 import threading
 import time
+from http import HTTPStatus
 from urllib.parse import parse_qs
 
 from django.conf import settings
@@ -220,15 +221,6 @@ def poll(request, group_id):
 
 
 FEED_PATH = "/api/screens/v1/feed/"
-REASONS = {
-    200: "OK",
-    304: "Not Modified",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    410: "Gone",
-    503: "Service Unavailable",
-}
 
 
 def lean_wsgi(app):
@@ -255,7 +247,7 @@ def lean_wsgi(app):
             connection.close()  # a dropped connection: the next request opens a new one
             raise
         headers.append(("Content-Length", str(len(body))))
-        start_response(f"{status} {REASONS[status]}", headers)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [body]
 
     return application
