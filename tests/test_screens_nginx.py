@@ -7,7 +7,6 @@ is skipped, and the link logic is still tested in test_screens.py.
 """
 
 import datetime
-import socket
 import time
 
 import pytest
@@ -19,6 +18,7 @@ from content import screens
 from content.management.commands.screens_nginx_conf import render
 from content.models import EmergencyInsert
 from portal.nginx import nginx_binary, running_nginx
+from portal.ports import free_port
 
 from .test_screens import FEED, platform  # noqa: F401 (fixture)
 
@@ -26,12 +26,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(nginx_binary() is None, reason="nginx not installed"),
 ]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
