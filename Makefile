@@ -21,6 +21,7 @@ $(UV):
 
 $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON_BOOT)
+	$(PY) -m livestream.vendor
 	@touch $@
 
 ## install: create .venv with the locked dependencies (uv.lock)

@@ -173,3 +173,10 @@ def web_rendition(path, target, kind):
             str(target),
         ]
     )
+
+
+def remux_mp4(path, target):
+    """The same streams in an MP4 with fast start (no re-encoding): for H.264/AAC
+    sources such as an nginx-rtmp FLV recording."""
+    copy = ["-map", "0:v:0", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart"]
+    _run(["-i", str(path), *copy, str(target)])

@@ -43,7 +43,7 @@ class CourseIndexPage(ColumnPage):
     below it and lessons from anywhere it chooses to feature."""
 
     parent_page_types = ORGANISATION_PARENTS
-    subpage_types = LEARNING_PAGES
+    subpage_types = [*LEARNING_PAGES, "livestream.LiveEventPage"]
     content_panels = ColumnPage.content_panels + [
         InlinePanel("featured", heading="推荐课程", label="课程"),
     ]
@@ -61,9 +61,18 @@ class CourseIndexPage(ColumnPage):
             lessons=[p for p in children if isinstance(p, MicroLessonPage)],
             audiobooks=[p for p in children if isinstance(p, AudiobookPage)],
             courses=[p for p in children if isinstance(p, CoursePage)],
+            live_events=coming_live_events(children),
             categories=dict(CATEGORIES),
         )
         return context
+
+
+def coming_live_events(pages):
+    """The live events (livestream app) among `pages` that are on now or still to come."""
+    events = [p for p in pages if p._meta.label == "livestream.LiveEventPage"]
+    return sorted(
+        (e for e in events if e.public_state in ("live", "upcoming")), key=lambda e: e.starts_at
+    )
 
 
 class FeaturedLesson(Orderable):

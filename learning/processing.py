@@ -79,8 +79,11 @@ def remember_old_file(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=LessonMedia)
 def process_new_files(sender, instance, raw=False, **kwargs):
-    """A new or replaced file: 处理中 now, processed by the worker after the commit."""
+    """A new or replaced file: 处理中 now, processed by the worker after the commit.
+    Code that processes an item itself sets `instance.processed_by_caller = True`."""
     if raw or not getattr(instance, "_file_changed", False) or not instance.file:
+        return
+    if getattr(instance, "processed_by_caller", False):
         return
     LessonMedia.objects.filter(pk=instance.pk).update(
         status=LessonMedia.PENDING, status_message="", web_file=""

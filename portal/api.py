@@ -2,9 +2,10 @@
 
 /api/v2/pages/ (and images/documents are deliberately not exposed: they would list every
 organisation's media) is Wagtail's API with an extra `?site=<org code>` filter; the rest
-(/api/v2/directives/, /api/v2/articles/, /api/v2/changes/) is django-ninja, whose OpenAPI
-3 schema is /api/schema/ and docs /api/docs/. Errors are JSON
-{"error": {"code": ..., "message": ...}} with a 4xx status, from both.
+(/api/v2/directives/, /api/v2/articles/, /api/v2/changes/, /api/v2/lessons/,
+/api/v2/live/ …) is django-ninja, whose OpenAPI 3 schema is /api/schema/ and docs
+/api/docs/. Errors are JSON {"error": {"code": ..., "message": ...}} with a 4xx status,
+from both.
 """
 
 from django.http import Http404
@@ -18,6 +19,7 @@ from wagtail.models import Site
 
 from content.api import router as content_router
 from learning.api import router as learning_router
+from livestream.api import router as live_router
 from search.api import router as search_router
 from sites.models import OrganisationPage
 
@@ -63,6 +65,7 @@ api = NinjaAPI(
 )
 api.add_router("/v2/", content_router)
 api.add_router("/v2/", learning_router)
+api.add_router("/v2/", live_router)
 api.add_router("/v2/", search_router)
 
 

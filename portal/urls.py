@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from content import feeds, player
 from learning import views as learning_views
 from learning.ranged import serve_ranged
+from livestream import views as live_views
 from search import views as search_views
 from sites import views as site_views
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/screens/v1/heartbeat/", feeds.heartbeat, name="screen_heartbeat"),
     path("screens/player/", player.player, name="screen_player"),
     path("screens/player/sw.js", player.service_worker, name="screen_player_sw"),
+    path("api/live/", include("livestream.urls")),
     path("api/v2/", api_router.urls),
     path("api/", api.urls),
     path("directory/", site_views.directory, name="site_directory"),
@@ -39,6 +41,9 @@ if settings.PORTAL_SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve_ranged, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+if settings.LIVESTREAM_SERVE_HLS:  # development: nginx serves HLS in production
+    urlpatterns += [re_path(r"^hls/(?P<path>.*)$", live_views.serve_hls, name="live_hls")]
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -75,6 +75,7 @@ PORTAL_RESERVED_CODES = [
     "search",
     "django-admin",
     "www",
+    "hls",
 ]
 
 # Hosts are checked by sites.hosts.KnownHostMiddleware against the sites in the database,
@@ -265,6 +266,27 @@ SCREENS_LINK_SECRET = (
 )
 # How long a link is good for: the longest a revoked device can keep polling by its link.
 PORTAL_SCREENS_LINK_TTL = int(os.environ.get("PORTAL_SCREENS_LINK_TTL", "600"))
+
+# --- Live streaming (livestream/) -----------------------------------------------------
+# nginx-rtmp takes the broadcaster's RTMP push, asks the portal (callbacks) whether the
+# stream key is good, writes HLS into LIVESTREAM_HLS_DIR and a recording into
+# LIVESTREAM_RECORD_DIR, from which the task worker makes the replay lesson. The
+# callbacks carry LIVESTREAM_CALLBACK_SECRET (`manage.py livestream_nginx_conf` writes it
+# into the config). Django serves the HLS folder itself when LIVESTREAM_SERVE_HLS (default:
+# in development); production lets nginx serve it (deploy/nginx-live.conf).
+LIVESTREAM_HLS_DIR = Path(os.environ.get("LIVESTREAM_HLS_DIR", VAR_DIR / "live" / "hls"))
+LIVESTREAM_RECORD_DIR = Path(os.environ.get("LIVESTREAM_RECORD_DIR", VAR_DIR / "live" / "record"))
+LIVESTREAM_HLS_URL = os.environ.get("LIVESTREAM_HLS_URL", "/hls/")
+LIVESTREAM_RTMP_URL = os.environ.get("LIVESTREAM_RTMP_URL", f"rtmp://{PORTAL_DOMAIN}:1935/live")
+LIVESTREAM_SERVE_HLS = env_bool("LIVESTREAM_SERVE_HLS", DEBUG)
+LIVESTREAM_CALLBACK_SECRET = (
+    os.environ.get("LIVESTREAM_CALLBACK_SECRET")
+    or hashlib.sha256(f"livestream-callback:{SECRET_KEY}".encode()).hexdigest()
+)
+# A broadcaster may start this many minutes before the scheduled start.
+LIVESTREAM_EARLY_MINUTES = int(os.environ.get("LIVESTREAM_EARLY_MINUTES", "30"))
+# A stream key is good until the scheduled end, and at most this many hours.
+LIVESTREAM_KEY_TTL_HOURS = int(os.environ.get("LIVESTREAM_KEY_TTL_HOURS", "168"))
 
 # --- Search -------------------------------------------------------------------------
 # Elasticsearch (search/elastic.py) replaces the database's own index when set: one index

@@ -1,0 +1,93 @@
+/* Live event page: plays the HLS stream with hls.js (vendored from npm; native HLS in
+ * Safari/iOS when hls.js cannot run), sends a heartbeat every 10 s so the page counts its
+ * viewers, and follows the event's state: it starts playing when the event goes live and
+ * says so when it ends. No inline script (the page's CSP allows only our own files). */
+"use strict";
+
+(function () {
+  const box = document.querySelector("[data-live-event]");
+  if (!box) return;
+  const video = box.querySelector("[data-live-video]");
+  const notice = box.querySelector("[data-live-notice]");
+  const stateLabel = box.querySelector("[data-live-state]");
+  const viewersLine = box.querySelector("[data-live-viewers]");
+  const BEAT_MS = 10000;
+  let state = box.dataset.state;
+  let hls = null;
+  let viewer = sessionStorage.getItem("live-viewer");
+  if (!viewer) {
+    viewer = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now());
+    sessionStorage.setItem("live-viewer", viewer);
+  }
+
+  function say(text) {
+    if (notice) notice.textContent = text;
+  }
+
+  function play() {
+    if (!video || hls || video.src) return;
+    const url = box.dataset.hls;
+    video.hidden = false;
+    if (window.Hls && window.Hls.isSupported()) {
+      hls = new window.Hls({ enableWorker: false, lowLatencyMode: false });
+      hls.on(window.Hls.Events.ERROR, (event, data) => {
+        if (data.fatal && data.type === window.Hls.ErrorTypes.NETWORK_ERROR) {
+          say("直播信号中断，正在重新连接……");
+          setTimeout(() => hls && hls.loadSource(url), 3000);
+        }
+      });
+      hls.loadSource(url);
+      hls.attachMedia(video);
+    } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      video.src = url;
+    } else {
+      say("您的浏览器不能播放直播，请换用新版浏览器或手机观看。");
+      return;
+    }
+    say("");
+    video.play().catch(() => say("点击画面开始播放"));
+  }
+
+  function stop() {
+    if (hls) {
+      hls.destroy();
+      hls = null;
+    }
+  }
+
+  function show(data) {
+    if (stateLabel) {
+      stateLabel.textContent = data.state_label;
+      stateLabel.className = `live-state live-state--${data.state}`;
+    }
+    if (viewersLine && data.state === "live") viewersLine.textContent = `${data.viewers} 人正在观看`;
+    if (data.state === state) return;
+    state = data.state;
+    if (state === "live") play();
+    else if (state === "ended") {
+      stop();
+      say("直播已结束，回放整理后将在学习园地发布。");
+    } else if (state === "replay") {
+      window.location.reload();
+    }
+  }
+
+  async function beat() {
+    try {
+      const response = await fetch(box.dataset.heartbeat, {
+        method: "POST",
+        body: new URLSearchParams({ viewer }),
+        credentials: "omit",
+      });
+      if (response.ok) show(await response.json());
+    } catch (error) {
+      /* offline for a moment: the next beat tries again */
+    }
+  }
+
+  if (state === "live") play();
+  if (state === "live" || state === "upcoming") {
+    beat();
+    setInterval(beat, BEAT_MS);
+  }
+})();
