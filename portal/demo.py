@@ -415,6 +415,9 @@ def load_demo(progress_factory=None):
         from learning.demo import ensure_learning_demo
 
         ensure_learning_demo(home, password)
+        from livestream.demo import ensure_live_demo
+
+        ensure_live_demo(home)
         from search.index import rebuild as rebuild_search_index
 
         rebuild_search_index()

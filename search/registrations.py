@@ -2,6 +2,7 @@
 
 from content.models import ArticlePage, DirectivePage, DisclosurePage, NoticePage
 from learning.models import AudiobookPage, MicroLessonPage
+from livestream.models import LiveEventPage
 
 from .attachments import text_of
 from .index import Extracted, plain, register
@@ -40,6 +41,10 @@ def audiobook(page):
     return Extracted(summary=plain(page.description)[:300], body=f"{page.narrator} {chapters}")
 
 
+def live_event(page):
+    return Extracted(summary=plain(page.description)[:300], body=page.speaker)
+
+
 def register_all():
     register(DirectivePage, "directive", directive)
     register(ArticlePage, "article", article)
@@ -47,3 +52,4 @@ def register_all():
     register(DisclosurePage, "disclosure", article)
     register(MicroLessonPage, "lesson", lesson)
     register(AudiobookPage, "audiobook", audiobook)
+    register(LiveEventPage, "live", live_event)

@@ -64,6 +64,21 @@ def test_load_demo_builds_the_city_and_is_idempotent(db, monkeypatch, tmp_path, 
     subscriber = WebhookSubscriber.objects.get()
     assert subscriber.secret == (tmp_path / "demo-webhook-secret").read_text().strip()
 
+    # The demo live event takes a push now (README: 直播), by the key its slug gets, and
+    # members find it by searching.
+    from django.utils import timezone
+
+    from livestream.models import LiveEventPage
+
+    event = LiveEventPage.objects.get(slug="demo-live")
+    assert event.live and event.status == LiveEventPage.SCHEDULED
+    assert event.publish_opens_at <= timezone.now() < event.ends_at
+    printed = io.StringIO()
+    call_command("live_stream_key", "demo-live", stdout=printed)
+    assert f"/live/{event.pk}?key=" in printed.getvalue().splitlines()[-1]
+    found = client.get("/api/v2/search/", {"q": "专题党课", "type": "live"}).json()
+    assert [hit["title"] for hit in found["results"]] == [event.title]
+
 
 def test_generated_password_is_kept_outside_the_repo(db, monkeypatch, tmp_path, settings):
     settings.VAR_DIR = tmp_path
