@@ -357,7 +357,9 @@ def clip_media(document, group, duration):
     size, sha = digest(document.file)
     return {
         "type": "video",
-        "url": document.file.url,
+        # With object storage a document's own URL is signed and expires: stored
+        # snapshots link the portal's document view, which redirects to a fresh one.
+        "url": document.url if settings.PORTAL_PRIVATE_DOCUMENTS else document.file.url,
         "bytes": size,
         "sha256": sha,
         "width": group.width,

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.env import check_environment, env_int, env_url
+
 
 def env_bool(name, default):
     value = os.environ.get(name)
@@ -28,6 +30,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 # Everything the running portal writes locally (database, media, generated secret).
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
+
+# --- Start-up checks (portal/env.py) -------------------------------------------------
+# A missing or malformed variable stops the portal here, naming the variable.
+check_environment()
+# --- end of start-up checks -----------------------------------------------------------
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -92,6 +99,8 @@ INSTALLED_APPS = [
     "learning",
     "livestream",
     "search",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # replaces wagtail.locales (locale admin with sync)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -191,13 +200,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis when REDIS_URL is set (redis://, rediss:// or unix://): shared by every app server
+# (live viewer counts, screens digests, rate limits). Short timeouts, so a Redis that is
+# down gives a 503 page at once (portal/unavailable.py) instead of hanging workers.
+REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("REDIS_TIMEOUT", 2),
+                "socket_timeout": env_int("REDIS_TIMEOUT", 2),
+                "health_check_interval": 30,
+            },
         }
     }
 else:
@@ -223,17 +240,37 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+# Object storage (portal/storage.py) when AWS_STORAGE_BUCKET_NAME is set: images,
+# renditions, lesson media and posters get plain URLs (bucket policy: public GET except
+# documents/); documents are private, served through Wagtail's privacy check and then
+# redirected to a signed URL good for PORTAL_DOCUMENT_URL_EXPIRE seconds.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+AWS_S3_ENDPOINT_URL = env_url("AWS_S3_ENDPOINT_URL", ("http", "https")) or None
 if AWS_STORAGE_BUCKET_NAME:
     default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "portal.storage.PortalS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or "us-east-1",
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", "").strip("/"),
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            # Public files: plain URLs unless the bucket cannot be public.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 3600),
+            "private_expire": env_int("PORTAL_DOCUMENT_URL_EXPIRE", 300),
             "file_overwrite": False,
+            # MinIO/Ceph/moto answer path-style; AWS itself prefers virtual hosts.
+            "addressing_style": "path" if AWS_S3_ENDPOINT_URL else "auto",
+            # Fail fast (then a 503, portal/unavailable.py) rather than hang workers.
+            "connect_timeout": 3,
+            "read_timeout": 30,
+            "max_attempts": 2,
         },
     }
+    # The document link always goes through Wagtail (view restrictions), then to S3.
+    WAGTAILDOCS_SERVE_METHOD = "redirect"
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
@@ -243,6 +280,10 @@ STORAGES = {
 # Local media are served by Django only on the embedded set-up; nginx serves them in
 # production (deploy/nginx).
 PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
+# Documents are reached only through Wagtail's document view (collection privacy) when
+# Django does not serve /media/ itself: nginx refuses /media/documents/, S3 keeps them
+# private. Stored links (screen playlists) then use the document view too.
+PORTAL_PRIVATE_DOCUMENTS = bool(AWS_STORAGE_BUCKET_NAME) or not PORTAL_SERVE_MEDIA
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o644
@@ -307,6 +348,33 @@ USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
+# Content in three locales (portal/i18n.py). zh-hans pages keep their URLs; translations
+# are served under /zh-hant/... and /en/... (i18n_patterns in portal/urls.py, without a
+# prefix for the default language). LocaleMiddleware takes the language from that prefix
+# only: with no prefix it activates LANGUAGE_CODE, never the browser's Accept-Language.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+    "django.middleware.locale.LocaleMiddleware",
+)
+# A language prefix can never be an organisation code (/en/ must stay the English site).
+PORTAL_RESERVED_CODES += ["zh", *(code for code, _ in LANGUAGES)]
+# Editors review a translation before it goes out: a new translation of a live page is a
+# draft until published (wagtail-localize would publish it at once by default).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# One click in the translation editor turns zh-hans into a zh-hant draft (OpenCC, phrase
+# by phrase). PORTAL_OPENCC_VARIANT: "t" (default: traditional characters, wording kept as
+# written, right for official documents), "tw" (Taiwan vocabulary too: 软件 → 軟體, but
+# also 文件 → 檔案) or "hk" (Hong Kong characters). English is translated by hand.
+PORTAL_OPENCC_VARIANT = os.environ.get("PORTAL_OPENCC_VARIANT", "t").strip().lower()
+if PORTAL_OPENCC_VARIANT not in {"t", "tw", "hk"}:
+    raise ImproperlyConfigured("PORTAL_OPENCC_VARIANT must be t, tw or hk.")
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+    "CLASS": "portal.translation.OpenCCTranslator",
+    "OPTIONS": {"variant": PORTAL_OPENCC_VARIANT},
+}
+
 # --- Wagtail ------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("PORTAL_NAME", "党建引领 红色门户")
 WAGTAILADMIN_BASE_URL = os.environ.get(
@@ -344,9 +412,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
+    # Production is served over HTTPS (nginx in front, X-Forwarded-Proto): secure cookies,
+    # redirect plain HTTP, HSTS for the portal and every organisation's subdomain.
+    # SECURE_COOKIES=0 turns all of it off (a plain-HTTP benchmark or intranet test).
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Wagtail's live preview shows our own pages in a frame: SAMEORIGIN, not DENY.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 LOGGING = {
     "version": 1,
@@ -354,3 +431,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Services unavailable (portal/unavailable.py) ---------------------------------------
+# Redis or object storage unreachable: the error is logged (logger "portal.unavailable")
+# and the visitor gets the Chinese 503 page (JSON on /api/), not a stack trace.
+MIDDLEWARE = [*MIDDLEWARE, "portal.unavailable.ServiceUnavailableMiddleware"]
+# --- end of services unavailable --------------------------------------------------------
