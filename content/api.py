@@ -11,6 +11,7 @@ import hashlib
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotModified
@@ -111,12 +112,28 @@ class ErrorOut(Schema):
 ERRORS = {400: ErrorOut, 404: ErrorOut}
 
 
-def organisation_or_404(code):
+def locale_code(locale):
+    """The `locale` parameter: a content language code, default zh-hans."""
+    code = (locale or settings.LANGUAGE_CODE).strip().lower()
+    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    if code not in codes:
+        raise ApiError(400, "bad_locale", f"locale 应为 {'、'.join(codes)} 之一")
+    return code
+
+
+def organisation_or_404(code, locale=""):
+    """The organisation `code` (default: the city) in `locale` (default zh-hans)."""
+    language = locale_code(locale)
+    orgs = OrganisationPage.objects.filter(locale__language_code=language)
     if not code:
-        return OrganisationPage.objects.filter(depth=2).order_by("path").first()
-    org = OrganisationPage.objects.live().filter(code=code.strip().lower()).first()
+        org = orgs.filter(depth=2).order_by("path").first()
+        if org is None and locale:
+            raise ApiError(404, "unknown_org", f"门户首页没有 {language} 版本")
+        return org
+    org = orgs.live().filter(code=code.strip().lower()).first()
     if org is None:
-        raise ApiError(404, "unknown_org", f"没有代码为 {code} 的组织")
+        where = "" if language == settings.LANGUAGE_CODE else f"（{language} 版本）"
+        raise ApiError(404, "unknown_org", f"没有代码为 {code} 的组织{where}")
     return org
 
 
@@ -202,14 +219,16 @@ def directives(
     level: str = "",
     since: datetime.date | None = None,
     page: int = 1,
+    locale: str = "",
 ):
     """Directives visible at organisation `org` (default: the city), newest first.
-    `level` narrows to one level; `since` to directives issued on or after that date."""
+    `level` narrows to one level; `since` to directives issued on or after that date;
+    `locale` (zh-hans, zh-hant, en; default zh-hans) picks the language version."""
     if level and level not in DirectiveLevel.values:
         raise ApiError(
             400, "bad_level", f"级别 {level} 无效，应为 {', '.join(DirectiveLevel.values)}"
         )
-    organisation = organisation_or_404(org)
+    organisation = organisation_or_404(org, locale)
     cached = not_modified_or_headers(request, response)
     if cached is not None:
         return Status(304, None)
@@ -225,10 +244,17 @@ def directives(
 @router.get(
     "/articles/", response={200: ArticleList, **ERRORS, 304: None}, summary="一个组织的文章（动态）"
 )
-def articles(request, response: HttpResponse, org: str = "", subtree: bool = False, page: int = 1):
+def articles(
+    request,
+    response: HttpResponse,
+    org: str = "",
+    subtree: bool = False,
+    page: int = 1,
+    locale: str = "",
+):
     """Articles of organisation `org`; with `subtree=1` also those of every organisation
-    below it."""
-    organisation = organisation_or_404(org)
+    below it. `locale` (default zh-hans) picks the language version."""
+    organisation = organisation_or_404(org, locale)
     cached = not_modified_or_headers(request, response)
     if cached is not None:
         return Status(304, None)

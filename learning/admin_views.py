@@ -28,7 +28,7 @@ MEMBER_IMPORT_URL = "learning_member_import"
 def organisations_reviewed(user):
     """The organisations whose members `user` manages: all for superusers, else those
     whose reviewers' group (`<code>:reviewers`) they are in, outermost first."""
-    orgs = OrganisationPage.objects.order_by("path")
+    orgs = OrganisationPage.originals().order_by("path")
     if user.is_superuser:
         return orgs.filter(depth=2)
     return orgs.filter(access__reviewers__in=user.groups.all())

@@ -213,11 +213,12 @@ def progress_out(row):
 
 
 @router.get("/lessons/", response={200: LessonList, **ERRORS}, summary="微课")
-def lessons(request, org: str = "", category: str = "", page: int = 1):
-    """Micro-lessons under organisation `org` (default: the whole city), newest first."""
+def lessons(request, org: str = "", category: str = "", page: int = 1, locale: str = ""):
+    """Micro-lessons under organisation `org` (default: the whole city), newest first;
+    `locale` (default zh-hans) picks the language version."""
     if category and category not in dict(CATEGORIES):
         raise ApiError(400, "bad_category", f"类别应为 {', '.join(dict(CATEGORIES))}")
-    organisation = organisation_or_404(org)
+    organisation = organisation_or_404(org, locale)
     queryset = MicroLessonPage.objects.live().public().filter(descendants_q(organisation))
     if category:
         queryset = queryset.filter(category=category)

@@ -69,7 +69,7 @@ def import_members(raw, filename, within=None):
 
 
 def branches_by_code(codes, within):
-    branches = OrganisationPage.objects.filter(code__in=codes, kind="branch")
+    branches = OrganisationPage.originals().filter(code__in=codes, kind="branch")
     if within is not None:
         branches = branches.filter(below_path_q(within.path, inclusive=True))
     return {b.code: b for b in branches}

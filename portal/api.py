@@ -8,6 +8,7 @@ organisation's media) is Wagtail's API with an extra `?site=<org code>` filter; 
 from both.
 """
 
+from django.conf import settings
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -23,6 +24,8 @@ from livestream.api import router as live_router
 from search.api import router as search_router
 from sites.models import OrganisationPage
 
+LOCALE_PARAMS = {"locale", "translation_of"}
+
 
 class PortalPagesAPIViewSet(PagesAPIViewSet):
     """Wagtail's pages endpoint; `?site=` takes an organisation code as well as a hostname."""
@@ -37,7 +40,11 @@ class PortalPagesAPIViewSet(PagesAPIViewSet):
             query = self.request._request.GET.copy()
             query["site"] = site.hostname
             self.request._request.GET = query
-        return super().get_base_queryset()
+        queryset = super().get_base_queryset()
+        if self.action == "listing_view" and not self.request.GET.keys() & LOCALE_PARAMS:
+            # Lists stay zh-hans unless ?locale= (or ?translation_of=) asks for another.
+            queryset = queryset.filter(locale__language_code=settings.LANGUAGE_CODE)
+        return queryset
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)

@@ -36,6 +36,7 @@ from content.models import ArticlePage
 from sites.models import ColumnPage, OrganisationLeader, OrganisationPage
 from sites.provisioning import Row, check, provision_rows
 
+from .demo_i18n import ensure_demo_translations
 from .setup import ensure_portal_home
 
 logger = logging.getLogger(__name__)
@@ -353,7 +354,7 @@ def _ensure_directives(home):
         for number, (title, topic) in enumerate(items, start=1):
             issued = today - timedelta(days=30 * number + len(level))
             _add_directive(library[level], title, issuer, topic, number, issued, collection)
-    district = OrganisationPage.objects.get(code="donghu")
+    district = OrganisationPage.originals().get(code="donghu")
     own = DirectiveIndexPage.objects.child_of(district).get(slug="directives")
     _add_directive(
         own,
@@ -364,7 +365,7 @@ def _ensure_directives(home):
         today - timedelta(days=3),
         district.access.collection,
     )
-    branch = OrganisationPage.objects.get(code="donghu-hp-yh-d1")
+    branch = OrganisationPage.originals().get(code="donghu-hp-yh-d1")
     if not PinnedDirective.objects.filter(organisation=branch).exists():
         first = library["central"].get_children().live().first()
         if first is not None:
@@ -402,7 +403,9 @@ def load_demo(progress_factory=None):
         rows = check(demo_rows(), home)
         provision_rows(rows, home, progress_factory=progress_factory)
         rng = random.Random(2026)
-        orgs = list(OrganisationPage.objects.select_related("access__collection").order_by("path"))
+        orgs = list(
+            OrganisationPage.originals().select_related("access__collection").order_by("path")
+        )
         for org in orgs:
             _ensure_details(org, rng)
             _ensure_leaders(org, org.access.collection, rng)
@@ -418,6 +421,7 @@ def load_demo(progress_factory=None):
         from livestream.demo import ensure_live_demo
 
         ensure_live_demo(home)
+        ensure_demo_translations(home)  # portal/demo_i18n.py: zh-hant by OpenCC
         from search.index import rebuild as rebuild_search_index
 
         rebuild_search_index()

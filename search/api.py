@@ -3,7 +3,7 @@
 from ninja import Router, Schema
 from wagtail.models import Page
 
-from content.api import ERRORS, ApiError, organisation_or_404
+from content.api import ERRORS, ApiError, locale_code, organisation_or_404
 
 from . import query, suggest
 
@@ -44,6 +44,7 @@ def search(
     level: str = "",
     year: int | None = None,
     page: int = 1,
+    locale: str = "",
 ):
     """Search live, public pages in Chinese (simplified or traditional): an organisation's
     own pages (and below it with `subtree=1`, the default) plus the directives cascaded to
@@ -53,7 +54,7 @@ def search(
         raise ApiError(400, "bad_type", f"type 应为 {'、'.join(KINDS)} 之一")
     if not 1 <= page <= 500:
         raise ApiError(400, "bad_page", "page 应在 1 到 500 之间")
-    organisation = organisation_or_404(org) if org else None
+    organisation = organisation_or_404(org, locale) if org else None
     found = query.search(
         q,
         organisation,
@@ -63,6 +64,7 @@ def search(
         year,
         offset=(page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
+        locale=locale_code(locale),
     )
     from .models import SearchDocument
 

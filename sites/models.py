@@ -11,8 +11,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Collection, Orderable, Page
+from wagtail.models import Collection, Locale, Orderable, Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from .forms import OrganisationPageForm
 from .kinds import OrganisationKind
@@ -50,7 +51,8 @@ class OrganisationPage(DerivedFieldsMixin, Page):
     code = models.CharField(
         "组织代码",
         max_length=63,
-        unique=True,
+        # Unique per locale (clean()): a translation of an organisation keeps its code.
+        db_index=True,
         validators=[code_validator],
         help_text="站点域名为 <代码>.<门户域名>，也是门户上的路径。",
     )
@@ -100,6 +102,9 @@ class OrganisationPage(DerivedFieldsMixin, Page):
         ),
     ]
     promote_panels = [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("search_description")]
+    # wagtail-localize: the code (site hostname, path, groups) and the phone number are the
+    # same in every language; everything else textual is translated.
+    override_translatable_fields = [SynchronizedField("code"), SynchronizedField("contact_phone")]
 
     search_fields = Page.search_fields + [
         index.SearchField("code"),
@@ -124,11 +129,25 @@ class OrganisationPage(DerivedFieldsMixin, Page):
         self.code = (self.code or "").strip().lower()
         if self.code in settings.PORTAL_RESERVED_CODES:
             raise ValidationError({"code": f"“{self.code}”是门户保留的名称，请换一个代码。"})
+        same_code = OrganisationPage.objects.filter(code=self.code, locale_id=self.locale_id)
+        if self.code and same_code.exclude(pk=self.pk).exists():
+            raise ValidationError({"code": f"组织代码“{self.code}”已被使用。"})
 
     def fill_derived_fields(self):
-        # Slug and code are the same thing: the path segment on the portal host.
-        if self.code:
+        # Slug and code are the same thing: the path segment on the portal host. Except for
+        # a translation of the portal home: it sits beside the original under the tree root
+        # and keeps Wagtail's "<slug>-<language>" (a site root's slug is in no URL).
+        if self.code and not (self.depth == 2 and self.is_translation()):
             self.slug = self.code.strip().lower()
+
+    def is_translation(self):
+        return self.locale_id is not None and self.locale_id != Locale.get_default().pk
+
+    @classmethod
+    def originals(cls):
+        """Organisations in the default language: one per code. Translations (same code,
+        another locale) are versions of these, never organisations of their own."""
+        return cls.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
 
     @classmethod
     def in_subtree(cls, page, inclusive=True):

@@ -142,7 +142,7 @@ def check(rows, home):
     errors = []
     existing = {
         o.code: o
-        for o in OrganisationPage.objects.only("id", "code", "kind", "path", "depth", "title")
+        for o in OrganisationPage.originals().only("id", "code", "kind", "path", "depth", "title")
     }
     existing_parent_code = _existing_parent_codes(existing)
     reserved = set(settings.PORTAL_RESERVED_CODES) | top_level_slugs()
@@ -294,7 +294,7 @@ def provision_csv(data, dry_run=False, progress_factory=None):
 
 def provision_rows(rows, home, dry_run=False, progress_factory=None):
     report = Report(dry_run=dry_run)
-    existing = {o.code: o for o in OrganisationPage.objects.all()}
+    existing = {o.code: o for o in OrganisationPage.originals()}
     for row in rows:
         org = existing.get(row.code)
         if org is None:

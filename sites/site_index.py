@@ -19,9 +19,15 @@ import threading
 import uuid
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from wagtail.models import Page, Site
+from wagtail.models.sites import (
+    SITE_ROOT_PATHS_CACHE_KEY,
+    SITE_ROOT_PATHS_CACHE_VERSION,
+    SiteRootPath,
+)
 
 VERSION_KEY = "portal:site-index-version"
 _lock = threading.Lock()
@@ -51,6 +57,36 @@ class SiteIndex:
         return tuple(found)
 
 
+def site_root_paths():
+    """Site.get_site_root_paths(), same list and order, in two queries. With i18n Wagtail
+    adds the translations of each site's root page (so /zh-hant/ on a site finds its
+    zh-hant home) with one query per site: 5,273 queries at every rebuild."""
+    sites = list(
+        Site.objects.select_related("root_page", "root_page__locale").order_by(
+            "-root_page__url_path", "-is_default_site", "hostname"
+        )
+    )
+    translations = defaultdict(list)
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        keys = Site.objects.values("root_page__translation_key")
+        for page in (
+            Page.objects.filter(translation_key__in=keys)
+            .select_related("locale")
+            .only("translation_key", "url_path", "locale__language_code")
+            .order_by("path")
+        ):
+            translations[page.translation_key].append(page)
+    result = []
+    for site in sites:
+        for root in translations.get(site.root_page.translation_key) or [site.root_page]:
+            result.append(
+                SiteRootPath(site.id, root.url_path, site.root_url, root.locale.language_code)
+            )
+    # Wagtail's own callers (redirects, the admin) read the same list from its cache.
+    cache.set(SITE_ROOT_PATHS_CACHE_KEY, result, 3600, version=SITE_ROOT_PATHS_CACHE_VERSION)
+    return result
+
+
 def bump_version():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
@@ -65,9 +101,8 @@ def get_site_index():
     if index is not None and _local["version"] == version:
         return index
     with _lock:
-        Site.clear_site_root_paths_cache()
         index = SiteIndex(
-            Site.get_site_root_paths(),
+            site_root_paths(),
             Site.objects.order_by().values_list("hostname", flat=True),
         )
         _local["version"], _local["index"] = version, index

@@ -15,7 +15,7 @@ PAGE_SIZE = 50
 def directory(request):
     """站点导航: every organisation site, searchable by name or code."""
     form = DirectorySearchForm(request.GET or None)
-    organisations = OrganisationPage.objects.live().order_by("path")
+    organisations = OrganisationPage.originals().live().order_by("path")
     query = ""
     kind = request.GET.get("kind", "")
     if form.is_valid():
