@@ -26,3 +26,36 @@ def hide_other_organisations_drafts(pages, request):
         user, {"add", "change", "publish"}
     )
     return pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")))
+
+
+@hooks.register("register_admin_urls")
+def publishing_audit_urls():
+    from django.urls import path
+
+    from .audit import PublishingAuditView
+
+    return [
+        path("audit/", PublishingAuditView.as_view(), name="portal_publishing_audit"),
+        path(
+            "audit/results/",
+            PublishingAuditView.as_view(results_only=True),
+            name="portal_publishing_audit_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def publishing_audit_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    class AuditMenuItem(MenuItem):
+        def is_shown(self, request):
+            from .audit import organisations_of
+
+            user = request.user
+            return user.is_superuser or organisations_of(user).exists()
+
+    return AuditMenuItem(
+        "发布审计", reverse("portal_publishing_audit"), icon_name="history", order=1100
+    )
