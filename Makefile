@@ -49,9 +49,12 @@ worker: install
 	$(RUN_ENV) $(PY) manage.py schedule_tasks
 	$(RUN_ENV) $(PY) manage.py db_worker
 
-## test: install and run the whole suite
+## test: install and run the whole suite on SQLite, then again on a throw-away PostgreSQL
+## cluster on a free local port (tests/postgres.py; without PostgreSQL installed the second
+## run is skipped with a notice, except in CI)
 test: install
 	$(PY) -m pytest -n auto -q $(PYTEST_ARGS)
+	$(PY) -m tests.postgres $(PY) -m pytest -n auto -q -p no:cacheprovider $(PYTEST_ARGS)
 
 ## bench: benchmarks (not part of the test suite); tables on stdout, JSON in bench/results/
 bench: install
