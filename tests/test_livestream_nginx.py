@@ -161,7 +161,8 @@ def test_a_push_goes_live_over_hls_and_becomes_a_replay_lesson(
     event_id = event.pk
     event = wait_for(ended, timeout=15)
     assert event, "the end of the push never reached the portal"
-    assert ("make_replay", [event.pk]) in queued
+    # (Queued by the callback's thread just after its update commits: wait for it too.)
+    assert wait_for(lambda: ("make_replay", [event_id]) in queued, timeout=5), queued
     assert Path(event.recording_path).parent == settings.LIVESTREAM_RECORD_DIR
 
     # The worker's job, run here so it can be timed.
