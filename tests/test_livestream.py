@@ -6,6 +6,7 @@ The real nginx-rtmp run is tests/test_livestream_nginx.py."""
 
 import datetime
 import io
+import os
 import stat
 import subprocess
 from urllib.parse import urlparse
@@ -456,6 +457,11 @@ def test_the_nginx_configuration_command(tmp_path, settings):
     assert f"on_publish http://127.0.0.1:8000/api/live/callbacks/publish/?secret={secret};" in conf
     assert "hls_fragment 2s;" in conf and "hls_playlist_length 6s;" in conf
     assert f"record_path {tmp_path / 'r'};" in conf and (tmp_path / "h").is_dir()
+    if os.geteuid() == 0:  # (CI runs as root) nginx's workers must be able to write there
+        import pwd
+
+        nobody = pwd.getpwnam("nobody").pw_uid
+        assert (tmp_path / "r").stat().st_uid == (tmp_path / "h").stat().st_uid == nobody
 
 
 def test_the_stream_key_command_prints_the_push_url_once(event):

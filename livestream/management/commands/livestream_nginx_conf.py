@@ -10,7 +10,9 @@ Debian: apt-get install nginx-light libnginx-mod-rtmp. The output contains the c
 secret (LIVESTREAM_CALLBACK_SECRET).
 """
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -81,6 +83,12 @@ class Command(BaseCommand):
         for folder in (options["hls_dir"], options["record_dir"], options["prefix"]):
             Path(folder).mkdir(parents=True, exist_ok=True)
         (Path(options["prefix"]) / "tmp").mkdir(exist_ok=True)
+        options["user"] = options["user"] or None  # --user "$USER" with USER unset
+        if os.geteuid() == 0:
+            # nginx started as root runs its workers as --user (default nobody): they
+            # write the HLS fragments and the recording, so those folders are theirs.
+            for folder in (options["hls_dir"], options["record_dir"]):
+                shutil.chown(folder, user=options["user"] or "nobody")
         try:
             conf = render(
                 rtmp_port=options["rtmp_port"],
