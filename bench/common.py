@@ -7,6 +7,7 @@ Every bench writes bench/results/<name>-<UTC timestamp>.json and <name>-latest.j
 import json
 import resource
 import shutil
+import statistics
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
+
+
+def p50_p95(times_ms):
+    """Median and 95th percentile (the nearest rank below) of timings in milliseconds."""
+    times = sorted(times_ms)
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
+    }
 
 
 def write_results(name, report):

@@ -22,7 +22,6 @@ import argparse
 import datetime
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -51,11 +50,7 @@ def timed(fn, repeat):
         start = time.perf_counter()
         result = fn()
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return result, {
-        "p50_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
-    }
+    return result, common.p50_p95(times)
 
 
 def set_up(work, branches, members, events, days):

@@ -23,7 +23,6 @@ import argparse
 import io
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -204,12 +203,7 @@ def latency(run, queries, repeat):
             start = time.perf_counter()
             run(q)
             times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {
-        "p50_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
-        "queries": len(times),
-    }
+    return {**common.p50_p95(times), "queries": len(times)}
 
 
 def recall(search):
