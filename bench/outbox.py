@@ -5,7 +5,7 @@ Everything happens in a throw-away SQLite database under a temporary PORTAL_VAR_
 set-up helpers come from bench/provisioning.py, the report's end from bench/common.py.
 
 The portal home (江城市) is set up once; every scenario then starts from a copy of that
-database, with a real HTTP receiver (content/webhook_receiver.py, TCP_NODELAY on: see
+database, with a real HTTP receiver (kitchen/devtools/webhook_receiver.py, TCP_NODELAY on: see
 receiver_tcp_nodelay) on 127.0.0.1 and two webhook subscribers pointing at it, each taking
 the app and screen channels: 4 deliveries per event. Fast retries for the run:
 PORTAL_WEBHOOK_BACKOFF_BASE 0.05 s, _CAP 0.5 s, _MAX_ATTEMPTS 20, _TIMEOUT 1 s.
@@ -131,7 +131,7 @@ def latency_stats(seconds):
 
 
 def latest_change_id(page_id):
-    from content.changes import ContentChange
+    from kitchen.changes import ContentChange
 
     return (
         ContentChange.objects.filter(page_id=page_id)
@@ -190,8 +190,8 @@ def drain(timeout):
     """deliver_due() until nothing is pending (or timeout); sleeps until the next retry."""
     from django.utils import timezone
 
-    from content import outbox
-    from content.outbox import Delivery
+    from kitchen import outbox
+    from kitchen.outbox import Delivery
 
     start = time.monotonic()
     rounds = sleeps = 0
@@ -234,8 +234,8 @@ def run_scenario(spec, index, args, base_db, work_dir):
     from django.db.models import Sum
     from wagtail.models import Page
 
-    from content.outbox import Delivery, WebhookSubscriber
-    from content.webhook_receiver import WebhookReceiver
+    from kitchen.devtools.webhook_receiver import WebhookReceiver
+    from kitchen.outbox import Delivery, WebhookSubscriber
     from portal.models import PortalHomePage
     from sites.models import ColumnPage
 
@@ -457,7 +457,7 @@ def receiver_tcp_nodelay(as_is):
     """The test receiver answers with two writes (headers, then body); without TCP_NODELAY
     each answer waits out the client's delayed ACK (~40 ms on Linux) and the bench would
     measure that instead of the outbox. Real receivers (nginx, gunicorn, …) set it."""
-    from content import webhook_receiver
+    from kitchen.devtools import webhook_receiver
 
     stock = bool(getattr(webhook_receiver._Handler, "disable_nagle_algorithm", False))
     if not stock and not as_is:

@@ -112,9 +112,9 @@ def set_up(work, items, devices):
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from content import screens
-    from content.screens import Device, DisplayGroup, Playlist, PlaylistItem
     from portal.setup import ensure_portal_home
+    from screens import snapshots
+    from screens.models import Device, DisplayGroup, Playlist, PlaylistItem
 
     ensure_portal_home("江城市", "jiangcheng")
     group = DisplayGroup.objects.create(name="地铁站台屏", slug="platform", width=1920, height=1080)
@@ -124,14 +124,14 @@ def set_up(work, items, devices):
         PlaylistItem.objects.create(
             playlist=playlist, image=slide(f"党建宣传 {n + 1}", n), sort_order=n
         )
-    screens.rebuild(group)
+    snapshots.rebuild(group)
     tokens, rows = [], []
     for n in range(devices):
         device = Device(name=f"站台 {n + 1} 号屏", group=group)
         tokens.append(device.set_token())
         rows.append(device)
     Device.objects.bulk_create(rows, batch_size=1000)
-    from content.feeds import poll_link
+    from screens.feeds import poll_link
 
     links = [poll_link(device.pk, group.pk) for device in rows]
     group.refresh_from_db()
@@ -188,8 +188,8 @@ STATIC = "nginx: static file"
 
 def start_front(upstream_port, port):
     """nginx in front of gunicorn with the configuration `screens_nginx_conf` writes."""
-    from content.management.commands.screens_nginx_conf import render
-    from portal.nginx import running_nginx
+    from base.nginx import running_nginx
+    from screens.management.commands.screens_nginx_conf import render
 
     context = running_nginx(
         lambda prefix: render(f"127.0.0.1:{upstream_port}", f"127.0.0.1:{port}", prefix)
@@ -296,7 +296,7 @@ def emergency_latency(link, rounds):
     from django.db import transaction
     from django.utils import timezone
 
-    from content.screens import DisplayGroup, EmergencyInsert
+    from screens.models import DisplayGroup, EmergencyInsert
 
     group = DisplayGroup.objects.get(slug="platform")
     headers = {}

@@ -1,4 +1,4 @@
-"""Public content API (django-ninja): directives (the cascade), articles, the change feed.
+"""Public content API (django-ninja): directives (the cascade) and articles.
 
 Mounted by portal/api.py under /api/v2/; the OpenAPI schema is /api/schema/ and the docs
 /api/docs/. Only live, public pages are ever returned. List endpoints send an ETag and
@@ -7,36 +7,23 @@ move and delete) and answer 304 to a matching If-None-Match.
 """
 
 import datetime
-import hashlib
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date
-from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
+from django.http import HttpResponse
+from ninja import Router, Schema, Status
 
-from sites.models import OrganisationPage
+from base.api import ERRORS, ApiError, not_modified_or_headers, paginate
+from sites.api import organisation_or_404
 from sites.tree import below_path_q, descendants_q
 
-from . import changes
 from .cascade import visible_directives
 from .levels import DirectiveLevel
 from .models import ArticlePage, DirectiveAttachment
+from .versions import content_version
 
 router = Router(tags=["内容"])
-PAGE_SIZE = 20
-
-
-class ApiError(HttpError):
-    """An error answered as {"error": {"code", "message"}} (see portal/api.py)."""
-
-    def __init__(self, status, code, message):
-        super().__init__(status, message)
-        self.code = code
 
 
 class AttachmentOut(Schema):
@@ -81,95 +68,6 @@ class ArticleList(Schema):
     page: int
     pages: int
     results: list[ArticleOut]
-
-
-class ChangeOut(Schema):
-    event_id: int = Field(description="与 Webhook 的 X-Portal-Event 相同")
-    page_id: int
-    action: str
-    type: str
-    title: str
-    url_path: str
-    channels: list[str]
-    at: datetime.datetime
-
-
-class ChangeList(Schema):
-    results: list[ChangeOut]
-    next_cursor: str
-    has_more: bool
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
-ERRORS = {400: ErrorOut, 404: ErrorOut}
-
-
-def locale_code(locale):
-    """The `locale` parameter: a content language code, default zh-hans."""
-    code = (locale or settings.LANGUAGE_CODE).strip().lower()
-    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
-    if code not in codes:
-        raise ApiError(400, "bad_locale", f"locale 应为 {'、'.join(codes)} 之一")
-    return code
-
-
-def organisation_or_404(code, locale=""):
-    """The organisation `code` (default: the city) in `locale` (default zh-hans)."""
-    language = locale_code(locale)
-    orgs = OrganisationPage.objects.filter(locale__language_code=language)
-    if not code:
-        org = orgs.filter(depth=2).order_by("path").first()
-        if org is None and locale:
-            raise ApiError(404, "unknown_org", f"门户首页没有 {language} 版本")
-        return org
-    org = orgs.live().filter(code=code.strip().lower()).first()
-    if org is None:
-        where = "" if language == settings.LANGUAGE_CODE else f"（{language} 版本）"
-        raise ApiError(404, "unknown_org", f"没有代码为 {code} 的组织{where}")
-    return org
-
-
-def paginate(queryset, page_number, serialise):
-    """The list payload {count, page, pages, results} for one page of a queryset."""
-    if page_number < 1:
-        raise ApiError(400, "bad_page", "page 必须是正整数")
-    paginator = Paginator(queryset, PAGE_SIZE)
-    try:
-        items = paginator.page(page_number)
-    except EmptyPage:
-        if page_number != 1:  # an empty list is a valid first page
-            raise ApiError(404, "page_out_of_range", f"第 {page_number} 页不存在") from None
-        items = []
-    return {
-        "count": paginator.count,
-        "page": page_number,
-        "pages": paginator.num_pages,
-        "results": [serialise(item) for item in items],
-    }
-
-
-def not_modified_or_headers(request, response):
-    """Conditional GET on the content version: returns a 304 response or None."""
-    version = changes.content_version()
-    etag = (
-        '"' + hashlib.sha256(f"{version}|{request.get_full_path()}".encode()).hexdigest()[:32] + '"'
-    )
-    if request.headers.get("If-None-Match") == etag:
-        not_modified = HttpResponseNotModified()
-        not_modified["ETag"] = etag
-        return not_modified
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(datetime.datetime.fromisoformat(version).timestamp())
-    response["Cache-Control"] = "public, max-age=60"
-    return None
 
 
 def article_out(article, request):
@@ -229,7 +127,7 @@ def directives(
             400, "bad_level", f"级别 {level} 无效，应为 {', '.join(DirectiveLevel.values)}"
         )
     organisation = organisation_or_404(org, locale)
-    cached = not_modified_or_headers(request, response)
+    cached = not_modified_or_headers(request, response, content_version.current())
     if cached is not None:
         return Status(304, None)
     queryset = visible_directives(organisation, level or None)
@@ -255,7 +153,7 @@ def articles(
     """Articles of organisation `org`; with `subtree=1` also those of every organisation
     below it. `locale` (default zh-hans) picks the language version."""
     organisation = organisation_or_404(org, locale)
-    cached = not_modified_or_headers(request, response)
+    cached = not_modified_or_headers(request, response, content_version.current())
     if cached is not None:
         return Status(304, None)
     queryset = ArticlePage.objects.live().public().filter(descendants_q(organisation))
@@ -267,32 +165,3 @@ def articles(
             )
     queryset = queryset.order_by("-date", "-pk")
     return paginate(queryset, page, lambda article: article_out(article, request))
-
-
-@router.get("/changes/", response={200: ChangeList, **ERRORS}, summary="内容变更流")
-def change_feed(request, since: str = "", limit: int = 100):
-    """Every publish, unpublish, expiry, move and delete after the cursor `since`, oldest first.
-    Start without `since`; keep `next_cursor` for the next call."""
-    if not 1 <= limit <= 500:
-        raise ApiError(400, "bad_limit", "limit 应在 1 到 500 之间")
-    try:
-        rows, next_cursor, has_more = changes.changes_since(since, limit)
-    except changes.BadCursor:
-        raise ApiError(400, "bad_cursor", "游标无效，请从头同步（不带 since）") from None
-    return {
-        "results": [
-            {
-                "event_id": r.id,
-                "page_id": r.page_id,
-                "action": r.action,
-                "type": r.page_type,
-                "title": r.title,
-                "url_path": r.url_path,
-                "channels": r.channels.split(","),
-                "at": r.at,
-            }
-            for r in rows
-        ],
-        "next_cursor": next_cursor,
-        "has_more": has_more,
-    }

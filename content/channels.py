@@ -12,8 +12,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.html import strip_tags
-from pypinyin import lazy_pinyin
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -23,6 +21,9 @@ from wagtail.admin.panels import (
 )
 from wagtail.api import APIField
 from wagtail.models import Page
+
+from base.panels import PanelSlot
+from base.slugs import PortalPageForm
 
 CHANNELS = ("web", "app", "screen")
 CHANNEL_LABELS = {"web": "网站", "app": "手机客户端", "screen": "地铁屏"}
@@ -38,50 +39,6 @@ PREVIEW_MODES = [
     ("screen-portrait", "车厢屏 1080×1920"),
 ]
 SCREEN_SIZES = {"screen-landscape": (1920, 1080), "screen-portrait": (1080, 1920)}
-
-
-def pinyin_slug(text, max_length=80):
-    """西岗街道 → xi-gang-jie-dao: ASCII slugs for Chinese titles (unicode slugs are off)."""
-    words = lazy_pinyin(text or "", errors=lambda chars: list(chars))
-    slug, previous_dash = [], True
-    for word in words:
-        for char in word.lower():
-            if char.isascii() and char.isalnum():
-                slug.append(char)
-                previous_dash = False
-            elif not previous_dash:
-                slug.append("-")
-                previous_dash = True
-        if not previous_dash:
-            slug.append("-")
-            previous_dash = True
-    return "".join(slug).strip("-")[:max_length].strip("-")
-
-
-class PortalPageForm(WagtailAdminPageForm):
-    """Editors type a Chinese title and may leave the slug empty: it becomes pinyin."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "slug" in self.fields:
-            self.fields["slug"].required = False
-            self.fields["slug"].help_text = "可留空：按标题拼音自动生成"
-
-    def clean(self):
-        if "slug" in self.fields and not self.cleaned_data.get("slug"):
-            base = pinyin_slug(self.cleaned_data.get("title", "")) or "page"
-            self.cleaned_data["slug"] = unique_child_slug(base, self.parent_page, self.instance)
-        return super().clean()
-
-
-def unique_child_slug(base, parent_page, page=None):
-    if parent_page is None:
-        return base
-    candidate, suffix = base, 1
-    while not Page._slug_is_available(candidate, parent_page, page):
-        suffix += 1
-        candidate = f"{base}-{suffix}"
-    return candidate
 
 
 class ChannelFieldsMixin(models.Model):
@@ -191,12 +148,11 @@ class ChannelFieldsMixin(models.Model):
 
     @classmethod
     def tabs(cls, content_panels):
-        """The edit form: 内容 | 发布渠道 | 推广 | 设置."""
-        from .panels import ProofreadingFindingsPanel
-
+        """The edit form: 内容 | 发布渠道 | 推广 | 设置. Apps above put notices on top of the
+        内容 tab through the "page-form-top" slot (the kitchen: proofreading findings)."""
         return TabbedInterface(
             [
-                ObjectList([ProofreadingFindingsPanel(), *content_panels], heading="内容"),
+                ObjectList([PanelSlot("page-form-top"), *content_panels], heading="内容"),
                 ObjectList(cls.channel_panels, heading="发布渠道"),
                 ObjectList(Page.promote_panels, heading="推广"),
                 ObjectList(Page.settings_panels, heading="设置"),

@@ -15,27 +15,8 @@ from wagtail.search import index
 from sites.models import ColumnPage, DerivedFieldsMixin, OrganisationPage
 
 from .blocks import BodyBlock
-from .changes import ContentChange  # noqa: F401  (the change feed's model)
 from .channels import ChannelFieldsMixin
 from .levels import LIBRARY_LEVELS, DirectiveLevel
-from .outbox import Delivery, WebhookSubscriber  # noqa: F401  (outbox models)
-from .proofreading import (  # noqa: F401  (lexicon and the proofreading task)
-    LexiconTerm,
-    ProofreadingTask,
-    ProofreadingTaskState,
-    WrongFormulation,
-)
-from .screens import (  # noqa: F401  (metro screens)
-    Device,
-    DisplayGroup,
-    EmergencyInsert,
-    MediaDigest,
-    Playlist,
-    PlaylistItem,
-    PlaylistRule,
-    PlayTally,
-)
-from .workflows import OrganisationReviewTask  # noqa: F401
 
 
 class DirectiveIndexPage(ColumnPage):

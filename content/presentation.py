@@ -62,5 +62,5 @@ def organisation_directives_context(org, columns):
             .order_by("sort_order")
         ),
         "latest_by_column": latest_by_column,
-        "directive_hubs": hubs,
+        "replaced_columns": hubs,
     }

@@ -6,15 +6,11 @@ from operator import or_
 
 from django import forms
 from django.http import Http404
-from django.shortcuts import render
-from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from content.admin_views import ForbiddenMixin
-from portal.tables import TableError
+from base.admin import FileImportView
 from sites.models import OrganisationPage
 from sites.tree import below_path_q
 
@@ -150,35 +146,7 @@ class MemberImportForm(forms.Form):
         self.fields["organisation"].queryset = organisations_reviewed(user)
 
 
-class TableImportView(ForbiddenMixin, WagtailAdminTemplateMixin, FormView):
-    """Upload a CSV/Excel table and import it all or nothing; each bad line becomes an
-    error on the file field. Subclasses say who may, and what importing means."""
-
-    header_icon = "upload"
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
-
-    def run_import(self, form, upload):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        try:
-            report = self.run_import(form, upload)
-        except TableError as error:
-            for line in error.errors:
-                form.add_error("file", line)
-            return self.form_invalid(form)
-        # Shown on this response only (new members' passwords are kept nowhere).
-        context = self.get_context_data(form=self.get_form_class()(**self.blank_form_kwargs()))
-        return render(self.request, self.template_name, {**context, "report": report})
-
-    def blank_form_kwargs(self):
-        return {}
-
-
-class MemberImportView(TableImportView):
+class MemberImportView(FileImportView):
     template_name = "learning/admin/member_import.html"
     page_title = "导入党员"
     form_class = MemberImportForm
@@ -204,7 +172,7 @@ class QuestionImportForm(forms.Form):
     )
 
 
-class QuestionImportView(TableImportView):
+class QuestionImportView(FileImportView):
     template_name = "learning/admin/question_import.html"
     page_title = "导入题库"
     form_class = QuestionImportForm

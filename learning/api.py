@@ -9,7 +9,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from content.api import ERRORS, ApiError, ErrorOut, organisation_or_404, paginate
+from base.api import ERRORS, ApiError, ErrorOut, paginate, url_of
+from sites.api import organisation_or_404
 from sites.tree import descendants_q
 
 from . import points, progress, quizzes
@@ -157,10 +158,6 @@ class Leaderboard(Schema):
     scope: str
     period: str
     results: list[RankOut]
-
-
-def url_of(request, field):
-    return request.build_absolute_uri(field.url) if field else None
 
 
 def lesson_out(lesson, request):

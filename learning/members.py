@@ -16,7 +16,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from portal.tables import TableError, line_error, read_table
+from base.tables import TableError, line_error, read_table
 from sites.models import OrganisationPage
 from sites.tree import below_path_q
 

@@ -11,7 +11,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from content.channels import PortalPageForm
+from base.slugs import PortalPageForm
 from sites.models import ColumnPage
 
 from .media import LessonMedia

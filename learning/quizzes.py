@@ -13,7 +13,7 @@ import string
 from django.db import transaction
 from django.utils import timezone
 
-from portal.tables import TableError, line_error, read_table
+from base.tables import TableError, line_error, read_table
 
 from . import points
 from .models import Question, Quiz, QuizAttempt, QuizEntry

@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from content.admin_views import FORBIDDEN_TEMPLATE
+from base.admin import ForbiddenMixin
 
 from . import keys
 from .models import LiveEventPage, StreamKey
@@ -14,19 +13,24 @@ from .models import LiveEventPage, StreamKey
 STREAM_KEY_URL = "livestream_stream_key"
 
 
-class StreamKeyView(WagtailAdminTemplateMixin, TemplateView):
+class StreamKeyView(ForbiddenMixin, WagtailAdminTemplateMixin, TemplateView):
     """GET says what generating does; POST makes a new key (revoking unused ones) and
     shows it once. Whoever may edit the event page may do it, while it is 未开始."""
 
     template_name = "livestream/admin/stream_key.html"
     header_icon = "media"
 
-    def dispatch(self, request, page_id):
+    forbidden_message = "您没有权限管理这个直播。"
+
+    def setup(self, request, page_id):
+        super().setup(request)
         self.event = get_object_or_404(LiveEventPage, pk=page_id)
         self.page_title = f"推流密钥：{self.event.title}"
-        if not self.event.permissions_for_user(request.user).can_edit():
-            context = self.get_context_data(message="您没有权限管理这个直播。")
-            return TemplateResponse(request, FORBIDDEN_TEMPLATE, context, status=403)
+
+    def has_permission(self, user):
+        return self.event.permissions_for_user(user).can_edit()
+
+    def dispatch(self, request, page_id):
         return super().dispatch(request)  # the admin's answers are never cached
 
     def get(self, request):

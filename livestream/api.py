@@ -6,8 +6,8 @@ from django.db.models import Case, F, IntegerField, Q, When
 from django.utils import timezone
 from ninja import Router, Schema
 
-from content.api import ERRORS, ApiError, organisation_or_404, paginate
-from learning.api import url_of
+from base.api import ERRORS, ApiError, paginate, url_of
+from sites.api import organisation_or_404
 from sites.models import OrganisationPage
 from sites.tree import descendants_q
 

@@ -19,7 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from content.channels import PortalPageForm
+from base.slugs import PortalPageForm
 from sites.models import OrganisationPage
 
 

@@ -30,7 +30,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Collection
 
-from content.channels import unique_child_slug
+from base.slugs import unique_child_slug
 from learning import ffmpeg
 from learning.media import LessonMedia
 from learning.models import CourseIndexPage, MicroLessonPage

@@ -19,6 +19,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Site
 
 from content.api import router as content_router
+from kitchen.api import router as kitchen_router
 from learning.api import router as learning_router
 from livestream.api import router as live_router
 from search.api import router as search_router
@@ -71,6 +72,7 @@ api = NinjaAPI(
     docs_url="/docs/",
 )
 api.add_router("/v2/", content_router)
+api.add_router("/v2/", kitchen_router)
 api.add_router("/v2/", learning_router)
 api.add_router("/v2/", live_router)
 api.add_router("/v2/", search_router)

@@ -430,7 +430,7 @@ def load_demo(progress_factory=None):
 
 def _ensure_kitchen():
     """The central kitchen's lexicon and a webhook subscriber for the demo receiver."""
-    from content.models import LexiconTerm, WebhookSubscriber, WrongFormulation
+    from kitchen.models import LexiconTerm, WebhookSubscriber, WrongFormulation
 
     for kind, words in DEMO_LEXICON.items():
         for word in words:
@@ -674,7 +674,7 @@ def demo_screen_tokens():
 def _ensure_screen_devices(groups):
     """Two devices per group. Their tokens (only hashes are stored) are kept in var/, like
     the demo password; a device whose token is not there gets a new one."""
-    from content.screens import Device, hash_token
+    from screens.models import Device, hash_token
 
     known = {(slug, name): token for slug, name, token in demo_screen_tokens()}
     lines, changed = [], False
@@ -702,8 +702,8 @@ def _ensure_screen_devices(groups):
 def _ensure_screens(home):
     """Metro screens: two display groups with two devices each, a playlist of micro-videos
     and the city's directives for both, and an emergency insert that starts tomorrow."""
-    from content import screens
-    from content.screens import DisplayGroup, EmergencyInsert, Playlist, PlaylistItem
+    from screens import snapshots
+    from screens.models import DisplayGroup, EmergencyInsert, Playlist, PlaylistItem
 
     groups = {}
     for slug, name, width, height, _ in SCREEN_GROUPS:
@@ -745,4 +745,4 @@ def _ensure_screens(home):
         insert.groups.set(groups.values())
 
     for group in groups.values():
-        screens.rebuild(group)
+        snapshots.rebuild(group)

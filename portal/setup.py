@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from content.workflows import ensure_workflows
+from kitchen.workflows import ensure_workflows
 from sites.access import ensure_access
 from sites.kinds import OrganisationKind
 from sites.skeleton import apply_skeleton

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
-from .env import safe_location
+from base.env import safe_location
 
 logger = logging.getLogger("portal.unavailable")
 RETRY_AFTER = 30

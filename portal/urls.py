@@ -7,7 +7,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from content import feeds, player
 from learning import views as learning_views
 from learning.ranged import serve_ranged
 from livestream import views as live_views
@@ -21,11 +20,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/screens/v1/feed/", feeds.feed, name="screen_feed"),
-    path("api/screens/v1/poll/<int:group_id>/", feeds.poll, name="screen_poll"),
-    path("api/screens/v1/heartbeat/", feeds.heartbeat, name="screen_heartbeat"),
-    path("screens/player/", player.player, name="screen_player"),
-    path("screens/player/sw.js", player.service_worker, name="screen_player_sw"),
+    path("", include("screens.urls")),  # /api/screens/v1/…, /screens/player/
     path("api/live/", include("livestream.urls")),
     path("api/v2/", api_router.urls),
     path("api/", api.urls),

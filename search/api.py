@@ -3,7 +3,8 @@
 from ninja import Router, Schema
 from wagtail.models import Page
 
-from content.api import ERRORS, ApiError, locale_code, organisation_or_404
+from base.api import ERRORS, ApiError, locale_code
+from sites.api import organisation_or_404
 
 from . import query, suggest
 

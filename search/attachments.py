@@ -8,7 +8,7 @@ import io
 import logging
 from pathlib import Path
 
-from portal.tables import decode_text
+from base.tables import decode_text
 
 logger = logging.getLogger(__name__)
 MAX_BYTES = 20 * 2**20

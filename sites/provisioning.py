@@ -276,12 +276,11 @@ def default_hostname(code):
 
 
 def portal_home():
-    from portal.models import PortalHomePage
-
-    home = PortalHomePage.objects.first()
+    """The city: the first organisation of the tree (its translations come later)."""
+    home = OrganisationPage.originals().filter(depth=2).order_by("path").first()
     if home is None:
         raise ProvisioningError(["line 0: 门户首页尚未建立，请先运行 load_demo 或 setup_portal"])
-    return home
+    return home.specific
 
 
 def provision_csv(data, dry_run=False, progress_factory=None):

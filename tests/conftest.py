@@ -1,9 +1,11 @@
 import pytest
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
 
-from content.feeds import forget_snapshots
 from content.models import DirectiveIndexPage
 from portal.setup import ensure_portal_home
+from screens.feeds import forget_snapshots
 from sites.models import ColumnPage, OrganisationPage
 from sites.provisioning import provision_csv
 
@@ -28,6 +30,29 @@ def _fresh_cache():
     yield
     cache.clear()
     forget_snapshots()
+
+
+@pytest.fixture
+def request_signals():
+    """Counts request_started / request_finished sent meanwhile. Like Django's test client,
+    keeps close_old_connections (which they trigger) away from the test's transaction."""
+    counts = {"started": 0, "finished": 0}
+
+    def started(**kwargs):
+        counts["started"] += 1
+
+    def finished(**kwargs):
+        counts["finished"] += 1
+
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    yield counts
+    signals.request_started.disconnect(started)
+    signals.request_finished.disconnect(finished)
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture

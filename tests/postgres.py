@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from portal.ports import free_port
+from base.ports import free_port
 
 
 def binaries():

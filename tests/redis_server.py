@@ -10,7 +10,7 @@ import time
 
 import redis
 
-from portal.ports import free_port
+from base.ports import free_port
 
 
 def redis_binary():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from portal.ports import free_port
+from base.ports import free_port
 
 
 def moto_binary():

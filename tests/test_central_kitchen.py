@@ -7,16 +7,11 @@ from django.urls import reverse
 from wagtail.models import Page, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
-from content import outbox
-from content.models import (
-    ArticlePage,
-    LexiconTerm,
-    ProofreadingTaskState,
-    WebhookSubscriber,
-    WrongFormulation,
-)
-from content.webhook_receiver import WebhookReceiver
-from content.workflows import FULL_REVIEW, LIGHT_REVIEW, REVIEW_STEPS
+from content.models import ArticlePage
+from kitchen import outbox
+from kitchen.devtools.webhook_receiver import WebhookReceiver
+from kitchen.models import LexiconTerm, ProofreadingTaskState, WebhookSubscriber, WrongFormulation
+from kitchen.workflows import FULL_REVIEW, LIGHT_REVIEW, REVIEW_STEPS
 
 from .conftest import column
 from .factories import ImageFactory, UserFactory

@@ -4,9 +4,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
-from content import proofreading
 from content.cascade import directives_for
-from content.models import ArticlePage, DirectivePage, WebhookSubscriber
+from content.models import ArticlePage, DirectivePage
+from kitchen import proofreading
+from kitchen.models import WebhookSubscriber
 from sites.models import OrganisationPage
 
 

@@ -14,9 +14,9 @@ import pytest
 import requests
 import urllib3
 
-from content.management.commands.screens_nginx_conf import render as screens_part
-from portal.nginx import nginx_binary, running_nginx
-from portal.ports import free_port
+from base.nginx import nginx_binary, running_nginx
+from base.ports import free_port
+from screens.management.commands.screens_nginx_conf import render as screens_part
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"

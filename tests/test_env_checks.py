@@ -1,4 +1,4 @@
-"""Bad environment values stop the portal at start-up, naming the variable (portal/env.py).
+"""Bad environment values stop the portal at start-up, naming the variable (base/env.py).
 
 Each case starts `django.setup()` in a fresh interpreter with the production settings.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import env
+from base import env
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,10 +12,11 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from content import changes
-from content.admin_views import KitchenPanel
-from content.models import ArticlePage, LexiconTerm, WebhookSubscriber
-from content.outbox import Delivery
+from content.models import ArticlePage
+from kitchen import changes
+from kitchen.admin_views import KitchenPanel
+from kitchen.models import LexiconTerm, WebhookSubscriber
+from kitchen.outbox import Delivery
 
 from .conftest import column
 from .factories import ArticleFactory, UserFactory

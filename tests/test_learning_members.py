@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from base.tables import TableError
 from learning.members import import_members
 from learning.models import MemberProfile
-from portal.tables import TableError
 
 from .factories import UserFactory, member
 

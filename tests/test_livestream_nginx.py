@@ -20,6 +20,8 @@ import pytest
 import requests
 from django_tasks.signals import task_enqueued
 
+from base.nginx import nginx_binary, running_nginx
+from base.ports import free_port
 from learning import ffmpeg
 from livestream import keys
 from livestream.management.commands.livestream_nginx_conf import (
@@ -30,8 +32,6 @@ from livestream.management.commands.livestream_nginx_conf import (
 )
 from livestream.models import LiveEventPage
 from livestream.replay import make_replay
-from portal.nginx import nginx_binary, running_nginx
-from portal.ports import free_port
 
 from .test_livestream import add_event
 

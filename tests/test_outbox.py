@@ -8,11 +8,12 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from content import outbox
-from content.changes import ContentChange
-from content.models import ArticlePage, WebhookSubscriber
-from content.tasks import run_schedules
-from content.webhook_receiver import WebhookReceiver
+from content.models import ArticlePage
+from kitchen import outbox
+from kitchen.changes import ContentChange
+from kitchen.devtools.webhook_receiver import WebhookReceiver
+from kitchen.models import WebhookSubscriber
+from kitchen.tasks import run_schedules
 
 from .conftest import column
 

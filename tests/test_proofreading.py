@@ -5,8 +5,9 @@ import random
 import pytest
 from django.core.management import CommandError, call_command
 
-from content import proofreading
-from content.models import ArticlePage, LexiconTerm, WrongFormulation
+from content.models import ArticlePage
+from kitchen import proofreading
+from kitchen.models import LexiconTerm, WrongFormulation
 
 from .conftest import column
 from .factories import ImageFactory

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import Workbook
 
+from base.tables import TableError
 from learning import points, quizzes
 from learning.models import Question, QuizAttempt
-from portal.tables import TableError
 
 from .factories import UserFactory, member
 

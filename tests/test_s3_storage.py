@@ -19,9 +19,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction
 
+from base.ports import free_port
+from base.storage import public_read_policy
 from learning import ffmpeg
-from portal.ports import free_port
-from portal.storage import public_read_policy
 
 from .s3_server import running_s3
 
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 def storage_settings(endpoint):
     return {
-        "BACKEND": "portal.storage.PortalS3Storage",
+        "BACKEND": "base.storage.PortalS3Storage",
         "OPTIONS": {
             "bucket_name": BUCKET,
             "endpoint_url": endpoint,

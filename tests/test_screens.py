@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.documents.models import Document
 
-from content import screens
-from content.models import (
-    ArticlePage,
+from content.models import ArticlePage
+from screens import feeds, snapshots
+from screens.models import (
     Device,
     DisplayGroup,
     EmergencyInsert,
@@ -54,7 +54,7 @@ def platform(home):
     playlist.groups.add(group)
     PlaylistItem.objects.create(playlist=playlist, page=page, sort_order=0)
     PlaylistItem.objects.create(playlist=playlist, image=ImageFactory(), sort_order=1)
-    screens.rebuild(group)
+    snapshots.rebuild(group)
     return {"group": group, "page": page, "playlist": playlist, "token": create_device("platform")}
 
 
@@ -74,7 +74,7 @@ def test_snapshot_has_sized_media_with_digests(platform):
     with rendition.file.open("rb") as handle:
         data = handle.read()
     assert media["bytes"] == len(data) and media["sha256"] == hashlib.sha256(data).hexdigest()
-    assert group.snapshot_hash == screens.content_hash(group.snapshot)
+    assert group.snapshot_hash == snapshots.content_hash(group.snapshot)
 
 
 def test_portrait_screens_get_the_portrait_still_or_the_landscape_one_whole(platform):
@@ -83,7 +83,7 @@ def test_portrait_screens_get_the_portrait_still_or_the_landscape_one_whole(plat
     page = platform["page"]  # its still is 2400×1600, landscape
 
     def still(group):
-        media = screens.build_snapshot(group)["items"][0]["media"][0]
+        media = snapshots.build_snapshot(group)["items"][0]["media"][0]
         return media["width"], media["height"]
 
     # No portrait still: fitted inside the portrait screen whole, not cropped.
@@ -106,20 +106,20 @@ def test_dayparts_and_page_validity_become_windows(platform):
     page.screen_valid_until = timezone.now() + datetime.timedelta(hours=30)
     page.save_revision().publish()
     now = timezone.now()
-    snapshot = screens.build_snapshot(platform["group"], now)
+    snapshot = snapshots.build_snapshot(platform["group"], now)
     windows = snapshot["items"][0]["windows"]
     assert 1 <= len(windows) <= 2  # the morning dayparts that touch the next 24 hours
     for start, end in windows:
         start, end = datetime.datetime.fromisoformat(start), datetime.datetime.fromisoformat(end)
         assert timezone.localtime(start).hour == 7 and timezone.localtime(end).hour == 9
-        assert end > now and start < now + screens.HORIZON
+        assert end > now and start < now + snapshots.HORIZON
     # The same rules one minute later give the same fingerprint: no needless 200s.
-    later = screens.build_snapshot(platform["group"], now + datetime.timedelta(minutes=1))
-    assert screens.content_hash(later) == screens.content_hash(snapshot)
+    later = snapshots.build_snapshot(platform["group"], now + datetime.timedelta(minutes=1))
+    assert snapshots.content_hash(later) == snapshots.content_hash(snapshot)
 
     page.screen_valid_until = timezone.now() - datetime.timedelta(minutes=1)
     page.save_revision().publish()
-    snapshot = screens.build_snapshot(platform["group"])
+    snapshot = snapshots.build_snapshot(platform["group"])
     assert f"page:{page.pk}" not in [i["id"] for i in snapshot["items"]]
 
 
@@ -140,13 +140,13 @@ def test_revocation_and_new_snapshots_are_seen_at_the_next_poll(client, platform
     token = platform["token"]
     first = client.get(FEED, **auth(token))["ETag"]
     platform["page"].unpublish()
-    screens.rebuild(platform["group"])
+    snapshots.rebuild(platform["group"])
     assert client.get(FEED, HTTP_IF_NONE_MATCH=first, **auth(token)).status_code == 200
     Device.objects.update(revoked_at=timezone.now())
     assert client.get(FEED, **auth(token)).status_code == 401
 
 
-def test_the_lean_wsgi_path_answers_like_the_view(platform):
+def test_the_lean_wsgi_path_answers_like_the_view(platform, request_signals):
     from wsgiref.util import setup_testing_defaults
 
     from portal.wsgi import application
@@ -188,12 +188,12 @@ def test_the_feed_hands_out_a_signed_poll_link_to_the_same_snapshot(
     assert client.get(link, HTTP_IF_NONE_MATCH=feed["ETag"]).status_code == 304
     # A new snapshot is seen through the link too.
     platform["page"].unpublish()
-    screens.rebuild(group)
+    snapshots.rebuild(group)
     assert client.get(link, HTTP_IF_NONE_MATCH=feed["ETag"]).status_code == 200
 
 
 def test_poll_links_are_refused_when_tampered_with_or_expired(client, platform, settings):
-    from content.feeds import poll_link
+    from screens.feeds import poll_link
 
     device, group = Device.objects.get(), platform["group"]
     link = poll_link(device.pk, group.pk)
@@ -239,10 +239,10 @@ def test_emergency_insert_overrides_with_a_short_ttl(client, platform):
         ends_at=timezone.now() + datetime.timedelta(minutes=30),
     )
     insert.groups.add(platform["group"])
-    screens.rebuild(platform["group"])
+    snapshots.rebuild(platform["group"])
     response = client.get(FEED, HTTP_IF_NONE_MATCH=before, **auth(platform["token"]))
     assert response.status_code == 200 and response["ETag"] != before
-    assert response["Cache-Control"] == f"private, max-age={screens.EMERGENCY_TTL}"
+    assert response["Cache-Control"] == f"private, max-age={feeds.EMERGENCY_TTL}"
     assert [e["title"] for e in response.json()["emergency"]] == ["临时停运"]
 
 
@@ -266,7 +266,7 @@ def test_clips_the_group_cannot_play_are_left_out(platform):
     mp4 = Document.objects.create(title="微党课", file=ContentFile(b"mp4-bytes", name="b.mp4"))
     for n, clip in enumerate([webm, mp4], start=2):
         PlaylistItem.objects.create(playlist=platform["playlist"], clip=clip, sort_order=n)
-    items = screens.build_snapshot(group)["items"]
+    items = snapshots.build_snapshot(group)["items"]
     clips = [i for i in items if i["id"].startswith("clip:")]
     assert [c["title"] for c in clips] == ["微党课"]
     assert clips[0]["media"][0]["sha256"] == hashlib.sha256(b"mp4-bytes").hexdigest()

@@ -13,8 +13,8 @@ from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from content import screens
-from content.models import Device, DisplayGroup, EmergencyInsert, Playlist, PlayTally
+from screens import snapshots
+from screens.models import Device, DisplayGroup, EmergencyInsert, Playlist, PlayTally
 
 from .conftest import column
 from .factories import ArticleFactory, ImageFactory, UserFactory
@@ -37,7 +37,7 @@ def admin_client(client, db):
 @pytest.fixture
 def platform(db):
     group = DisplayGroup.objects.create(name="地铁站台屏", slug="platform")
-    screens.rebuild(group)  # the feed answers 503 until a snapshot exists
+    snapshots.rebuild(group)  # the feed answers 503 until a snapshot exists
     return group
 
 

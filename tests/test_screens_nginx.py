@@ -14,11 +14,11 @@ import requests
 from django.core.signals import request_started
 from django.utils import timezone
 
-from content import screens
-from content.management.commands.screens_nginx_conf import render
-from content.models import EmergencyInsert
-from portal.nginx import nginx_binary, running_nginx
-from portal.ports import free_port
+from base.nginx import nginx_binary, running_nginx
+from base.ports import free_port
+from screens import snapshots
+from screens.management.commands.screens_nginx_conf import render
+from screens.models import EmergencyInsert
 
 from .test_screens import FEED, platform  # noqa: F401 (fixture)
 
@@ -65,7 +65,7 @@ def test_nginx_answers_polls_from_its_cache(front, platform, portal_hits):  # no
 
 
 def test_nginx_refuses_bad_and_expired_links_without_the_portal(front, platform, portal_hits):  # noqa: F811
-    from content.feeds import poll_link
+    from screens.feeds import poll_link
 
     group, device = platform["group"], platform["group"].devices.get()
     good = poll_link(device.pk, group.pk)
@@ -87,7 +87,7 @@ def test_an_emergency_insert_gets_through_the_cache(front, platform):  # noqa: F
         ends_at=timezone.now() + datetime.timedelta(minutes=5),
     )
     insert.groups.add(platform["group"])
-    screens.rebuild(platform["group"])
+    snapshots.rebuild(platform["group"])
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         response = requests.get(link, headers={"If-None-Match": etag})

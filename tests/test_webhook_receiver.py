@@ -4,7 +4,7 @@ import uuid
 import pytest
 import requests
 
-from content.webhook_receiver import WebhookReceiver, sign
+from kitchen.devtools.webhook_receiver import WebhookReceiver, sign
 
 SECRET = "test-secret"
 

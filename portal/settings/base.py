@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import check_environment, env_int, env_url
+from base.env import check_environment, env_int, env_url
 
 
 def env_bool(name, default):
@@ -31,7 +31,7 @@ BASE_DIR = PROJECT_DIR.parent
 # Everything the running portal writes locally (database, media, generated secret).
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
-# --- Start-up checks (portal/env.py) -------------------------------------------------
+# --- Start-up checks (base/env.py) -------------------------------------------------
 # A missing or malformed variable stops the portal here, naming the variable.
 check_environment()
 # --- end of start-up checks -----------------------------------------------------------
@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "portal",
     "sites.apps.OrganisationSitesConfig",
     "content",
+    "kitchen",
+    "screens",
     "learning",
     "livestream",
     "search",
@@ -140,7 +142,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "portal.security.ContentSecurityPolicyMiddleware",
+    "base.security.ContentSecurityPolicyMiddleware",
     # After the header middlewares, so its 404 carries CSP and X-Frame-Options too.
     "sites.hosts.KnownHostMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -240,7 +242,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-# Object storage (portal/storage.py) when AWS_STORAGE_BUCKET_NAME is set: images,
+# Object storage (base/storage.py) when AWS_STORAGE_BUCKET_NAME is set: images,
 # renditions, lesson media and posters get plain URLs (bucket policy: public GET except
 # documents/); documents are private, served through Wagtail's privacy check and then
 # redirected to a signed URL good for PORTAL_DOCUMENT_URL_EXPIRE seconds.
@@ -248,7 +250,7 @@ AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
 AWS_S3_ENDPOINT_URL = env_url("AWS_S3_ENDPOINT_URL", ("http", "https")) or None
 if AWS_STORAGE_BUCKET_NAME:
     default_storage = {
-        "BACKEND": "portal.storage.PortalS3Storage",
+        "BACKEND": "base.storage.PortalS3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
@@ -298,7 +300,7 @@ WAGTAILMEDIA = {
 WAGTAILMEDIA_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILMEDIA_MAX_UPLOAD_SIZE", 500 * 2**20))
 
 # --- Metro screens ------------------------------------------------------------------
-# Signed poll links (content/feeds.py): nginx's secure_link checks them with this secret
+# Signed poll links (screens/feeds.py): nginx's secure_link checks them with this secret
 # (`manage.py screens_nginx_conf` writes it into the config). Default: derived from
 # SECRET_KEY, so it changes when that does; set it to rotate links on their own.
 SCREENS_LINK_SECRET = (

@@ -9,8 +9,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from content.models import DisplayGroup
 from portal.demo import demo_screen_tokens
+from screens.models import DisplayGroup
 
 from .chromium import start_chromium
 from .test_screen_player import on_stage, screenshot, wait

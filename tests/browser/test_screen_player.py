@@ -19,15 +19,8 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from content import screens
-from content.models import (
-    Device,
-    DisplayGroup,
-    EmergencyInsert,
-    Playlist,
-    PlaylistItem,
-    PlayTally,
-)
+from screens import snapshots
+from screens.models import Device, DisplayGroup, EmergencyInsert, Playlist, PlaylistItem, PlayTally
 from tests.factories import ImageFactory
 
 from .chromium import start_chromium
@@ -52,13 +45,13 @@ def browser():
 
 def publish(group):
     """Rebuild the snapshot, then shorten durations and the poll interval in it."""
-    screens.rebuild(group)
+    snapshots.rebuild(group)
     snapshot = DisplayGroup.objects.get(pk=group.pk).snapshot
     snapshot["group"]["poll_interval"] = POLL
     for item in snapshot["items"]:
         item["duration"] = ITEM_SECONDS
     DisplayGroup.objects.filter(pk=group.pk).update(
-        snapshot=snapshot, snapshot_hash=screens.content_hash(snapshot)
+        snapshot=snapshot, snapshot_hash=snapshots.content_hash(snapshot)
     )
     return [item["id"] for item in snapshot["items"]]
 

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from base.commands import read_input
+from base.tables import TableError
 from learning.members import import_members
-from portal.commands import read_input
-from portal.tables import TableError
 from sites.models import OrganisationPage
 
 

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from base.commands import read_input
+from base.tables import TableError
 from learning.quizzes import import_questions
-from portal.commands import read_input
-from portal.tables import TableError
 
 
 class Command(BaseCommand):

@@ -41,7 +41,7 @@ def render(
     if not SAFE.match(secret):
         raise ValueError("LIVESTREAM_CALLBACK_SECRET 只能包含字母、数字和 _-.~，至少 16 位")
     return render_to_string(
-        "deploy/nginx-live.conf",
+        "livestream/nginx-live.conf",
         {
             "rtmp_port": rtmp_port,
             "http_port": http_port,

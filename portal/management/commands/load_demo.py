@@ -3,8 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from base.commands import progress_factory
 from portal.demo import DEMO_USERS, SCREEN_TOKENS_FILE, demo_screen_tokens, load_demo
-from portal.progress import progress_factory
 
 
 class Command(BaseCommand):

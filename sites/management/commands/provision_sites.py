@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.commands import read_input
-from portal.progress import progress_factory
+from base.commands import progress_factory, read_input
 from sites.provisioning import ProvisioningError, provision_csv
 
 

@@ -1,0 +1,57 @@
+"""The change feed API (django-ninja), mounted by portal/api.py under /api/v2/changes/."""
+
+import datetime
+
+from ninja import Field, Router, Schema
+
+from base.api import ERRORS, ApiError
+
+from . import changes
+
+router = Router(tags=["内容"])
+
+
+class ChangeOut(Schema):
+    event_id: int = Field(description="与 Webhook 的 X-Portal-Event 相同")
+    page_id: int
+    action: str
+    type: str
+    title: str
+    url_path: str
+    channels: list[str]
+    at: datetime.datetime
+
+
+class ChangeList(Schema):
+    results: list[ChangeOut]
+    next_cursor: str
+    has_more: bool
+
+
+@router.get("/changes/", response={200: ChangeList, **ERRORS}, summary="内容变更流")
+def change_feed(request, since: str = "", limit: int = 100):
+    """Every publish, unpublish, expiry, move and delete after the cursor `since`, oldest first.
+    Start without `since`; keep `next_cursor` for the next call."""
+    if not 1 <= limit <= 500:
+        raise ApiError(400, "bad_limit", "limit 应在 1 到 500 之间")
+    try:
+        rows, next_cursor, has_more = changes.changes_since(since, limit)
+    except changes.BadCursor:
+        raise ApiError(400, "bad_cursor", "游标无效，请从头同步（不带 since）") from None
+    return {
+        "results": [
+            {
+                "event_id": r.id,
+                "page_id": r.page_id,
+                "action": r.action,
+                "type": r.page_type,
+                "title": r.title,
+                "url_path": r.url_path,
+                "channels": r.channels.split(","),
+                "at": r.at,
+            }
+            for r in rows
+        ],
+        "next_cursor": next_cursor,
+        "has_more": has_more,
+    }

@@ -1,0 +1,63 @@
+"""Every publish, unpublish, expiry, move and delete of a page goes into the change feed
+(and, in the same transaction, the outbox); new organisations get their review workflow;
+a changed lexicon is compiled again by every process."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from sites.signals import organisations_ready
+
+from . import changes
+from .models import ContentChange, LexiconTerm, WrongFormulation
+from .proofreading import bump_lexicon_version
+from .workflows import assign_light_workflow
+
+
+@receiver(post_page_move)
+def page_moved(instance, url_path_before=None, url_path_after=None, **kwargs):
+    if url_path_before != url_path_after and instance.live:  # drafts never reach the feed
+        changes.record(instance.specific, ContentChange.Action.MOVE)
+
+
+@receiver(page_published)
+def page_was_published(instance, **kwargs):
+    # Wagtail also sends page_published when a first publish is only scheduled (go-live in
+    # the future, page not live yet): that is no event for the outlets until it goes live.
+    if instance.live:
+        changes.record(instance, ContentChange.Action.PUBLISH)
+
+
+@receiver(page_unpublished)
+def page_was_unpublished(instance, **kwargs):
+    # Wagtail's publish_scheduled unpublishes pages past expire_at with expired=True.
+    action = ContentChange.Action.EXPIRE if instance.expired else ContentChange.Action.UNPUBLISH
+    changes.record(instance, action)
+
+
+@receiver(post_delete)
+def page_deleted(sender, instance, **kwargs):
+    # After Wagtail's own pre_delete unpublish, so the feed reads "unpublish, delete".
+    # Deletion removes the specific row and its parents: record the page once, and only
+    # if it was ever public (a never-published draft's title must not leak).
+    if (
+        isinstance(instance, Page)
+        and type(instance) is instance.specific_class
+        and instance.first_published_at is not None
+    ):
+        changes.record(instance, ContentChange.Action.DELETE)
+
+
+@receiver(organisations_ready)
+def give_new_organisations_their_workflow(organisations, **kwargs):
+    assign_light_workflow(organisations)
+
+
+@receiver(post_save, sender=LexiconTerm)
+@receiver(post_delete, sender=LexiconTerm)
+@receiver(post_save, sender=WrongFormulation)
+@receiver(post_delete, sender=WrongFormulation)
+def lexicon_changed(**kwargs):
+    transaction.on_commit(bump_lexicon_version)
