@@ -11,15 +11,14 @@ import hashlib
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
-from sites.models import OrganisationPage
+# The shared error shape and parameters; learning and livestream import them from here too.
+from sites.api import ERRORS, ApiError, ErrorOut, locale_code, organisation_or_404  # noqa: F401
 from sites.tree import below_path_q, descendants_q
 
 from . import changes
@@ -29,14 +28,6 @@ from .models import ArticlePage, DirectiveAttachment
 
 router = Router(tags=["内容"])
 PAGE_SIZE = 20
-
-
-class ApiError(HttpError):
-    """An error answered as {"error": {"code", "message"}} (see portal/api.py)."""
-
-    def __init__(self, status, code, message):
-        super().__init__(status, message)
-        self.code = code
 
 
 class AttachmentOut(Schema):
@@ -98,43 +89,6 @@ class ChangeList(Schema):
     results: list[ChangeOut]
     next_cursor: str
     has_more: bool
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
-ERRORS = {400: ErrorOut, 404: ErrorOut}
-
-
-def locale_code(locale):
-    """The `locale` parameter: a content language code, default zh-hans."""
-    code = (locale or settings.LANGUAGE_CODE).strip().lower()
-    codes = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
-    if code not in codes:
-        raise ApiError(400, "bad_locale", f"locale 应为 {'、'.join(codes)} 之一")
-    return code
-
-
-def organisation_or_404(code, locale=""):
-    """The organisation `code` (default: the city) in `locale` (default zh-hans)."""
-    language = locale_code(locale)
-    orgs = OrganisationPage.objects.filter(locale__language_code=language)
-    if not code:
-        org = orgs.filter(depth=2).order_by("path").first()
-        if org is None and locale:
-            raise ApiError(404, "unknown_org", f"门户首页没有 {language} 版本")
-        return org
-    org = orgs.live().filter(code=code.strip().lower()).first()
-    if org is None:
-        where = "" if language == settings.LANGUAGE_CODE else f"（{language} 版本）"
-        raise ApiError(404, "unknown_org", f"没有代码为 {code} 的组织{where}")
-    return org
 
 
 def paginate(queryset, page_number, serialise):

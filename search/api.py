@@ -3,7 +3,7 @@
 from ninja import Router, Schema
 from wagtail.models import Page
 
-from content.api import ERRORS, ApiError, locale_code, organisation_or_404
+from sites.api import ERRORS, ApiError, locale_code, organisation_or_404
 
 from . import query, suggest
 
