@@ -7,4 +7,35 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from search.registry import register
+
         from . import signals  # noqa: F401
+        from .models import ArticlePage, DirectivePage, DisclosurePage, NoticePage
+
+        register(
+            DirectivePage,
+            "directive",
+            "上级精神与文件",
+            summary="summary",
+            body=("doc_number", "issuer", "body", DirectivePage.attachments_text),
+            level="level",
+            year="issued_at",
+            organisation="issuing_organisation",
+            # Directives are what members most often look for: 三会一课 should bring the
+            # regulation before two dozen branches' reports of their meetings.
+            boost=1.5,
+            cascades=True,  # published once, found by every organisation below the issuer
+        )
+        register(
+            ArticlePage,
+            "article",
+            "动态",
+            summary=("summary", "search_description"),
+            body=("body",),
+            year="date",
+        )
+        for model, kind, label in (
+            (NoticePage, "notice", "通知公告"),
+            (DisclosurePage, "disclosure", "党务公开"),
+        ):
+            register(model, kind, label, summary="search_description", body=("body",), year="date")
