@@ -39,6 +39,7 @@ class SearchType:
     label: str
     summary: tuple  # readers; the first non-empty text is the summary
     body: tuple  # readers, their texts joined by spaces
+    text_fields: tuple  # the names among the text sources (Wagtail's SearchFields)
     level: object = None  # reader of the level, or None
     year: object = None  # reader of a date whose year is filed, or None
     organisation: object = None  # reader of the organisation, or None (the page's own)
@@ -85,19 +86,21 @@ def register(
     if any(t.kind == kind and t.model is not model for t in REGISTRY.values()):
         raise ImproperlyConfigured(f"搜索类型 {kind!r} 已被注册")
     summary = (summary,) if isinstance(summary, str) or callable(summary) else tuple(summary)
+    text_fields = tuple(dict.fromkeys(s for s in (*summary, *body) if isinstance(s, str)))
     REGISTRY[model] = SearchType(
         model=model,
         kind=kind,
         label=label,
         summary=tuple(text_reader(model, s, RICH_SUMMARY_CHARS) for s in summary),
         body=tuple(text_reader(model, s) for s in body),
+        text_fields=text_fields,
         level=value_reader(model, level),
         year=value_reader(model, year),
         organisation=value_reader(model, organisation),
         boost=boost,
         cascades=cascades,
     )
-    add_search_fields(model, [s for s in (*summary, *body) if isinstance(s, str)])
+    add_search_fields(model, text_fields)
 
 
 def value_reader(model, source):
@@ -137,7 +140,7 @@ def add_search_fields(model, names):
     """Wagtail's search_fields of `model` gain a SearchField for each text field declared
     (those it lists already, and its FilterFields, stay as they are)."""
     listed = {f.field_name for f in model.search_fields if isinstance(f, index.SearchField)}
-    missing = [index.SearchField(name) for name in dict.fromkeys(names) if name not in listed]
+    missing = [index.SearchField(name) for name in names if name not in listed]
     if missing:
         model.search_fields = [*model.search_fields, *missing]
 
