@@ -97,7 +97,7 @@ def register(
         level=value_reader(model, level),
         year=value_reader(model, year),
         organisation=value_reader(model, organisation),
-        boost=boost,
+        boost=float(boost),  # (it stands in the SQL as it is)
         cascades=cascades,
     )
     add_search_fields(model, text_fields)
