@@ -7,13 +7,43 @@ class ContentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from search.registry import register
         from sites.presentation import add_home_context, register_column_item
 
         from . import signals  # noqa: F401
-        from .models import ArticlePage, DisclosurePage, NoticePage
+        from .models import ArticlePage, DirectivePage, DisclosurePage, NoticePage
         from .presentation import organisation_directives_context
 
+        # What columns list, and the 上级精神 card (with pinned directives) on every home.
         register_column_item(ArticlePage)
         register_column_item(NoticePage, expires_field="expires_at")
         register_column_item(DisclosurePage)
-        add_home_context(organisation_directives_context)  # 上级精神 and pinned directives
+        add_home_context(organisation_directives_context)
+
+        register(
+            DirectivePage,
+            "directive",
+            "上级精神与文件",
+            summary="summary",
+            body=("doc_number", "issuer", "body", DirectivePage.attachments_text),
+            level="level",
+            year="issued_at",
+            organisation="issuing_organisation",
+            # Directives are what members most often look for: 三会一课 should bring the
+            # regulation before two dozen branches' reports of their meetings.
+            boost=1.5,
+            cascades=True,  # published once, found by every organisation below the issuer
+        )
+        register(
+            ArticlePage,
+            "article",
+            "动态",
+            summary=("summary", "search_description"),
+            body=("body",),
+            year="date",
+        )
+        for model, kind, label in (
+            (NoticePage, "notice", "通知公告"),
+            (DisclosurePage, "disclosure", "党务公开"),
+        ):
+            register(model, kind, label, summary="search_description", body=("body",), year="date")

@@ -112,11 +112,8 @@ class DirectivePage(DerivedFieldsMixin, ChannelFieldsMixin, Page):
         InlinePanel("related_articles", heading="相关解读", label="解读文章"),
     ]
     edit_handler = ChannelFieldsMixin.tabs(content_panels)
+    # + a SearchField per text field its search registration names (content/apps.py)
     search_fields = Page.search_fields + [
-        index.SearchField("doc_number"),
-        index.SearchField("issuer"),
-        index.SearchField("summary"),
-        index.SearchField("body"),
         index.FilterField("level"),
         index.FilterField("issued_at"),
     ]
@@ -171,6 +168,12 @@ class DirectivePage(DerivedFieldsMixin, ChannelFieldsMixin, Page):
 
     def attachment_documents(self):
         return [a.document for a in self.attachments.select_related("document") if a.document]
+
+    def attachments_text(self):
+        """The attached files' titles and what can be read of them (for search)."""
+        from search.attachments import text_of
+
+        return " ".join(f"{d.title} {text_of(d)}" for d in self.attachment_documents())
 
 
 class DirectiveAttachment(Orderable):
@@ -250,11 +253,8 @@ class ArticlePage(ChannelFieldsMixin, Page):
         FieldPanel("body"),
     ]
     edit_handler = ChannelFieldsMixin.tabs(content_panels)
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
-        index.FilterField("date"),
-    ]
+    # + a SearchField per text field its search registration names (content/apps.py)
+    search_fields = Page.search_fields + [index.FilterField("date")]
     api_fields = [
         APIField(name) for name in ["date", "summary", "author", "source", "body"]
     ] + ChannelFieldsMixin.channel_api_fields

@@ -168,6 +168,10 @@ class AudiobookPage(Page):
     def duration(self):
         return sum(chapter.duration for chapter in self.chapters.all())
 
+    def chapters_text(self):
+        """The chapters' titles and transcripts (for search)."""
+        return " ".join(f"{c.title} {c.transcript}" for c in self.chapters.all())
+
 
 class AudiobookChapter(Orderable):
     book = ParentalKey(AudiobookPage, on_delete=models.CASCADE, related_name="chapters")

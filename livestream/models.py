@@ -17,7 +17,6 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
-from wagtail.search import index
 
 from base.slugs import PortalPageForm
 from sites.models import OrganisationPage
@@ -87,10 +86,6 @@ class LiveEventPage(Page):
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
         FieldPanel("cover"),
         FieldPanel("description"),
-    ]
-    search_fields = Page.search_fields + [
-        index.SearchField("speaker"),
-        index.SearchField("description"),
     ]
     template = "livestream/live_event_page.html"
 

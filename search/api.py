@@ -6,11 +6,10 @@ from wagtail.models import Page
 from base.api import ERRORS, ApiError, locale_code
 from sites.api import organisation_or_404
 
-from . import query, suggest
+from . import query, registry, suggest
 
 router = Router(tags=["搜索"])
 PAGE_SIZE = 20
-KINDS = ("directive", "article", "notice", "disclosure", "lesson", "audiobook", "live")
 
 
 class HitOut(Schema):
@@ -51,8 +50,8 @@ def search(
     own pages (and below it with `subtree=1`, the default) plus the directives cascaded to
     it. Snippets mark the matched words with <em>; facets count type, level, year and
     organisation over all results."""
-    if type and type not in KINDS:
-        raise ApiError(400, "bad_type", f"type 应为 {'、'.join(KINDS)} 之一")
+    if type and type not in registry.kinds():
+        raise ApiError(400, "bad_type", f"type 应为 {'、'.join(registry.kinds())} 之一")
     if not 1 <= page <= 500:
         raise ApiError(400, "bad_page", "page 应在 1 到 500 之间")
     organisation = organisation_or_404(org, locale) if org else None

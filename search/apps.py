@@ -7,7 +7,6 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # The searchable page types are registered by the apps that own them
+        # (search/registry.py).
         from . import signals  # noqa: F401
-        from .registrations import register_all
-
-        register_all()

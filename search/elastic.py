@@ -28,8 +28,8 @@ from django.conf import settings
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch_dsl import A, Document, Integer, Keyword, Q, Search, Text
 
-from . import analysis
-from .query import BOOST_DIRECTIVE, FACETS, WEIGHTS, Results, scope_ancestors
+from . import analysis, registry
+from .query import FACETS, WEIGHTS, Results, scope_ancestors
 
 logger = logging.getLogger(__name__)
 BULK_CHUNK = 500
@@ -230,15 +230,21 @@ def query_body(request, any_word):
     scored = Q(
         "function_score",
         query=Q("bool", must=[match], should=[bigrams]),
-        functions=[{"filter": Q("term", kind="directive"), "weight": BOOST_DIRECTIVE}],
+        functions=[
+            {"filter": Q("term", kind=kind), "weight": boost}
+            for kind, boost in registry.boosts().items()
+        ],
         boost_mode="multiply",
     )
     filters = []
     org = request.org
     if org is not None:
         own = Q("prefix", path=org.path) if request.subtree else Q("term", org_path=org.path)
-        cascaded = Q("term", kind="directive") & Q("terms", org_path=scope_ancestors(org))
-        filters.append(Q("bool", should=[own, cascaded], minimum_should_match=1))
+        scope = [own]
+        if cascading := registry.cascading():
+            ancestors = scope_ancestors(org)
+            scope.append(Q("terms", kind=cascading) & Q("terms", org_path=ancestors))
+        filters.append(Q("bool", should=scope, minimum_should_match=1))
     for field, value in (("kind", request.kind), ("level", request.level), ("year", request.year)):
         if value:
             filters.append(Q("term", **{field: value}))

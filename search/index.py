@@ -1,41 +1,19 @@
 """What gets indexed, and keeping the index in step with publishing.
 
-Each searchable page type registers how to read it (`register`); the content and
-learning apps' types are registered in apps.py. A page is indexed when it is published
+Which page types are indexed, and what each contributes, is search/registry.py, filled in
+by the apps that own them. A page is indexed when it is published
 and removed when it is unpublished, deleted or made private; `manage.py search_index
 rebuild` redoes everything.
 """
 
-from dataclasses import dataclass
-
 from django.db import connection, transaction
-from django.utils.html import strip_tags
 from wagtail.models import Page, PageViewRestriction
 
 from sites.models import OrganisationPage
 
 from . import analysis
 from .models import SearchDocument
-
-
-@dataclass
-class Extracted:
-    summary: str
-    body: str
-    level: str = ""
-    year: int | None = None
-    organisation: OrganisationPage | None = None
-
-
-REGISTRY = {}  # model class -> (kind, extract(page) -> Extracted)
-
-
-def register(model, kind, extract):
-    REGISTRY[model] = (kind, extract)
-
-
-def plain(value):
-    return " ".join(strip_tags(str(value or "")).split())
+from .registry import REGISTRY
 
 
 def owner(page):
@@ -51,13 +29,13 @@ def searchable(page):
     )
 
 
-def document_for(page, kind, extract, owner_of):
+def document_for(page, search_type, owner_of):
     """The index row of a page, with `owner_of(page)` finding its organisation."""
-    data = extract(page)
+    data = search_type.extract(page)
     org = data.organisation or owner_of(page)
     return SearchDocument(
         page_id=page.pk,
-        kind=kind,
+        kind=search_type.kind,
         locale=page.locale.language_code,
         path=page.path,
         org_path=org.path if org else page.path,
@@ -77,13 +55,13 @@ def index_page(page, copy=True):
     """(Re)index one page, or drop it when it should not be found. `copy`: also to
     Elasticsearch, when used."""
     page = page.specific
-    entry = REGISTRY.get(type(page))
-    if entry is None:
+    search_type = REGISTRY.get(type(page))
+    if search_type is None:
         return
     if not searchable(page):
         remove_page(page.pk, copy)
         return
-    document = document_for(page, *entry, owner)
+    document = document_for(page, search_type, owner)
     with transaction.atomic():
         document.save()
         write_fts([document])
@@ -159,11 +137,11 @@ def rebuild(progress=None, batch_size=500):
                 cursor.execute("DELETE FROM search_fts")
         tree = Tree()
         batch, count = [], 0
-        for model, entry in REGISTRY.items():
+        for model, search_type in REGISTRY.items():
             pages = model.objects.live().select_related("locale")
             for page in pages.iterator(chunk_size=batch_size):
                 if not tree.hidden(page):
-                    batch.append(document_for(page, *entry, tree.owner))
+                    batch.append(document_for(page, search_type, tree.owner))
                 if progress:
                     progress.update(1)
                 if len(batch) >= batch_size:

@@ -1,6 +1,7 @@
 """Searching the index (embedded backend: SQLite FTS5 over the analysed text, BM25 with
-title over summary over body), scoped to an organisation: its own subtree, plus the
-directives cascaded to it from above. Facet counts over the whole result set."""
+title over summary over body), scoped to an organisation: its own subtree, plus the pages of
+cascading types (search/registry.py) issued above it. Facet counts over the whole result
+set."""
 
 import html
 import re
@@ -12,13 +13,9 @@ from django.db import connection
 
 from sites.tree import AFTER_ALPHABET
 
-from . import analysis
+from . import analysis, registry
 
 WEIGHTS = (10.0, 4.0, 1.0)  # title, summary, body
-# Directives are what members most often look for: 三会一课 should bring the regulation
-# before two dozen branches' reports of their meetings.
-BOOST_DIRECTIVE = 1.5
-BOOST = f"(CASE WHEN d.kind = 'directive' THEN {BOOST_DIRECTIVE} ELSE 1.0 END)"
 FACETS = {"type": "d.kind", "level": "d.level", "year": "d.year", "org": "d.org_code"}
 
 
@@ -50,23 +47,37 @@ def fts_phrase(term):
     return '"' + term.replace('"', '""') + '"'
 
 
+def boost_sql():
+    """The score's factor by type (registered boosts; kinds are checked when registered,
+    so they can stand in the SQL as they are)."""
+    cases = " ".join(
+        f"WHEN d.kind = '{kind}' THEN {boost}" for kind, boost in registry.boosts().items()
+    )
+    return f"(CASE {cases} ELSE 1.0 END)" if cases else "1.0"
+
+
 def scope_ancestors(org):
-    """Tree paths of the organisation and every one above it (whose directives reach it)."""
+    """Tree paths of the organisation and every one above it (whose cascading pages reach
+    it)."""
     return [org.path[:end] for end in range(org.steplen, len(org.path) + 1, org.steplen)]
 
 
 def scope_sql(org, subtree):
     """WHERE fragment and params: the organisation's pages (and below, with subtree),
-    and the directives its ancestors issued."""
+    and the pages of cascading types its ancestors issued."""
     if org is None:
         return "1 = 1", []
     ancestors = scope_ancestors(org)
     # A range rather than LIKE 'p%', which SQLite cannot answer from the index (sites/tree.py).
     own = "(d.path >= %s AND d.path < %s)" if subtree else "d.org_path = %s"
     own_params = [org.path, org.path + AFTER_ALPHABET] if subtree else [org.path]
+    cascading = registry.cascading()
+    if not cascading:
+        return f"({own})", own_params
+    kinds = ", ".join(["%s"] * len(cascading))
     placeholders = ", ".join(["%s"] * len(ancestors))
-    sql = f"({own} OR (d.kind = 'directive' AND d.org_path IN ({placeholders})))"
-    return sql, [*own_params, *ancestors]
+    sql = f"({own} OR (d.kind IN ({kinds}) AND d.org_path IN ({placeholders})))"
+    return sql, [*own_params, *cascading, *ancestors]
 
 
 def sqlite_match(terms, any_word):
@@ -78,7 +89,7 @@ def sqlite_match(terms, any_word):
         "FROM search_fts CROSS JOIN search_searchdocument d ON d.page_id = search_fts.rowid "
         "WHERE search_fts MATCH %s",
         [expression],
-        f"-bm25(search_fts, {', '.join(map(str, WEIGHTS))}) * {BOOST}",
+        f"-bm25(search_fts, {', '.join(map(str, WEIGHTS))}) * {boost_sql()}",
         [],
     )
 
@@ -90,7 +101,7 @@ def postgresql_match(terms, any_word):
     return (
         f"FROM search_searchdocument d WHERE d.tsv @@ ({tsquery})",
         list(terms),
-        f"ts_rank(d.tsv, ({tsquery})) * {BOOST}",
+        f"ts_rank(d.tsv, ({tsquery})) * {boost_sql()}",
         list(terms),
     )
 

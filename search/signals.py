@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
-from . import index
+from . import index, registry
 
 
 @receiver(page_published)
@@ -22,7 +22,7 @@ def unpublished(sender, instance, **kwargs):
 
 @receiver(post_delete)
 def deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page) and type(instance) in index.REGISTRY:
+    if isinstance(instance, Page) and type(instance) in registry.REGISTRY:
         index.remove_page(instance.pk)
 
 

@@ -9,7 +9,7 @@ def reindex_subtree(page_id):
     the city home touches every page, so this is not done in the editor's request)."""
     from wagtail.models import Page
 
-    from . import index
+    from . import index, registry
 
     root = Page.objects.filter(pk=page_id).first()
     if root is None:
@@ -17,7 +17,7 @@ def reindex_subtree(page_id):
     for page in (
         Page.objects.descendant_of(root, inclusive=True).live().specific().iterator(chunk_size=500)
     ):
-        if type(page) in index.REGISTRY:
+        if type(page) in registry.REGISTRY:
             index.index_page(page)
 
 

@@ -1,5 +1,6 @@
-"""The search page: the current site's organisation by default (its subtree and the
-directives cascaded to it), facets as links, snippets with the words marked."""
+"""The search page: the current site's organisation by default (its subtree and what
+cascades to it), facets as links (labelled as the types were registered), snippets with
+the words marked."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -7,18 +8,9 @@ from wagtail.models import Page, Site
 
 from sites.models import OrganisationPage
 
-from . import query
+from . import query, registry
 from .models import SearchDocument
 
-KIND_LABELS = {
-    "directive": "上级精神与文件",
-    "article": "动态",
-    "notice": "通知公告",
-    "disclosure": "党务公开",
-    "lesson": "微课",
-    "audiobook": "有声读物",
-    "live": "直播",
-}
 PAGE_SIZE = 20
 
 
@@ -32,7 +24,7 @@ def site_organisation(request):
 def search_page(request):
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("type", "")
-    kind = kind if kind in KIND_LABELS else ""
+    kind = kind if kind in registry.kinds() else ""
     try:
         number = max(1, min(int(request.GET.get("page", "1")), 500))
     except ValueError:
@@ -44,7 +36,7 @@ def search_page(request):
     hits = [
         {
             "title": documents[pk].title,
-            "kind": KIND_LABELS.get(documents[pk].kind, documents[pk].kind),
+            "kind": registry.label(documents[pk].kind),
             "url": pages[pk].get_url(request) if pk in pages else "",
             "snippet": query.highlight(documents[pk].summary or documents[pk].title, found.terms),
             "year": documents[pk].year,
@@ -63,8 +55,7 @@ def search_page(request):
             "count": found.count,
             "page_obj": paginator.get_page(number) if found.count else None,
             "kinds": [
-                (key, KIND_LABELS.get(key, key), n)
-                for key, n in found.facets.get("type", {}).items()
+                (key, registry.label(key), n) for key, n in found.facets.get("type", {}).items()
             ],
         },
     )
