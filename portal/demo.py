@@ -6,10 +6,8 @@ three demo editors. Every step is idempotent.
 """
 
 import datetime
-import functools
 import io
 import logging
-import math
 import os
 import random
 import secrets
@@ -27,11 +25,12 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
+from PIL import ImageDraw
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.rich_text import RichText
 
+from base.demo_media import CLIP_SECONDS, clip_frames, encode_frames, raw_video_input, slide
 from content.models import ArticlePage
 from sites.models import ColumnPage, OrganisationLeader, OrganisationPage
 from sites.provisioning import Row, check, provision_rows
@@ -478,7 +477,6 @@ SCREEN_CLIPS = [
     ("screen-clip-2.webm", "党建微视频：支部引领（演示）", ("支部引领", "服务为民")),
     ("screen-clip-3.webm", "党建微视频：志愿同行（演示）", ("志愿同行", "温暖江城")),
 ]
-CLIP_SIZE, CLIP_SECONDS, CLIP_FPS = (960, 540), 6, 10
 # Screen titles (≤ 20 characters) of the city library's demo directives, by number, with
 # the lines of their slides.
 SCREEN_TITLES = {
@@ -487,126 +485,22 @@ SCREEN_TITLES = {
     3: ("整顿软弱涣散基层党组织", ["整顿软弱涣散", "基层党组织"]),
 }
 SCREEN_INSERT = "明早江城站临时客流管控（演示）"
-CJK_FONTS = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-]
-RED, DARK_RED, GOLD, PALE_GOLD = (178, 16, 22), (140, 8, 14), (245, 200, 80), (255, 232, 170)
-
-
-@functools.lru_cache
-def _cjk_font(size):
-    """A font with Chinese glyphs (the Simplified Chinese face of Noto CJK), or None: the
-    pictures then carry no text."""
-    for path in CJK_FONTS:
-        if not os.path.exists(path):
-            continue
-        for index in range(10):
-            try:
-                font = ImageFont.truetype(path, size, index=index)
-            except OSError:
-                break
-            if "SC" in font.getname()[0]:
-                return font
-        return ImageFont.truetype(path, size)
-    return None
-
-
-def _star(draw, cx, cy, radius, fill):
-    points = []
-    for n in range(10):
-        r = radius if n % 2 == 0 else radius * 0.4
-        angle = -math.pi / 2 + n * math.pi / 5
-        points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
-    draw.polygon(points, fill=fill)
-
-
-def _centred_lines(draw, lines, centre, size, fill, max_width=None, gap=1.35):
-    """Lines of text centred on centre=(x, y); smaller type if one is wider than max_width."""
-    font = _cjk_font(size)
-    if font is None:
-        return
-    widest = max(font.getlength(line) for line in lines)
-    if max_width and widest > max_width:
-        size = int(size * max_width / widest)
-        font = _cjk_font(size)
-    x, y = centre
-    top = y - (len(lines) - 1) * size * gap / 2
-    for n, line in enumerate(lines):
-        draw.text((x, top + n * size * gap), line, font=font, fill=fill, anchor="mm")
-
-
-def _slide(lines, issuer, size=(1920, 1080)):
-    """A slide for a directive: its screen title on red, landscape (1920×1080) or portrait
-    (1080×1920) for the in-car screens."""
-    width, height = size
-    image = PILImage.new("RGB", size, RED)
-    draw = ImageDraw.Draw(image)
-    band = height // 12
-    draw.rectangle((0, 0, width, band), fill=DARK_RED)
-    draw.rectangle((0, height - band, width, height), fill=DARK_RED)
-    draw.rectangle((0, band, width, band + 10), fill=GOLD)
-    draw.rectangle((0, height - band - 10, width, height - band), fill=GOLD)
-    _star(draw, width / 2, height * 0.23, 70, GOLD)
-    text_width = min(width - 240, 1200)
-    _centred_lines(draw, lines, (width / 2, height / 2), 84, "white", max_width=text_width)
-    _centred_lines(draw, [issuer], (width / 2, height * 0.76), 36, PALE_GOLD, max_width=text_width)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer
-
-
-def _clip_frames(lines):
-    width, height = CLIP_SIZE
-    base = PILImage.new("RGB", CLIP_SIZE, RED)
-    draw = ImageDraw.Draw(base)
-    _star(draw, width / 2, 110, 42, GOLD)
-    _centred_lines(draw, list(lines), (width / 2, height / 2 + 10), 60, "white")
-    _centred_lines(draw, ["党建微视频（演示）"], (width / 2, height - 95), 24, PALE_GOLD)
-    total = CLIP_SECONDS * CLIP_FPS
-    for n in range(total):
-        frame = base.copy()
-        half = int(width / 2 * (n + 1) / total)  # a gold bar grows from the middle
-        ImageDraw.Draw(frame).rectangle(
-            (width / 2 - half, height - 40, width / 2 + half, height - 30), fill=GOLD
-        )
-        yield frame.tobytes()
 
 
 def _demo_clip(lines):
-    """A 6-second 960×540 VP8 WebM (tens of KB): Pillow draws the frames (no ffmpeg
-    drawtext or font configuration needed), the bundled ffmpeg encodes them."""
+    """A 6-second 960×540 VP8 WebM (tens of KB) of a title card, by the bundled ffmpeg."""
     import imageio_ffmpeg
 
-    width, height = CLIP_SIZE
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "clip.webm"
         command = [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            *("-hide_banner", "-loglevel", "error", "-y"),
-            *("-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"),
-            *("-r", str(CLIP_FPS), "-i", "-"),
+            *raw_video_input(imageio_ffmpeg.get_ffmpeg_exe()),
             *("-c:v", "libvpx", "-b:v", "150k", "-crf", "20", "-auto-alt-ref", "0"),
             *("-deadline", "realtime", "-cpu-used", "8", "-pix_fmt", "yuv420p", "-an"),
             str(target),
         ]
-        encode_frames(command, _clip_frames(lines))
+        encode_frames(command, clip_frames(lines))
         return target.read_bytes()
-
-
-def encode_frames(command, frames):
-    """Pipe raw frames into an ffmpeg command; RuntimeError with its message if it fails."""
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        for frame in frames:
-            process.stdin.write(frame)
-    except BrokenPipeError:
-        pass
-    _, errors = process.communicate(timeout=120)
-    if process.returncode != 0:
-        raise RuntimeError(errors.decode(errors="replace").strip() or "ffmpeg failed")
 
 
 def _ensure_screen_clips(collection):
@@ -651,7 +545,7 @@ def _ensure_screen_directives(home):
             for field, label, size in SLIDE_SIZES:
                 image = Image(title=f"{screen_title}（{label}）", collection=home.access.collection)
                 name = f"screen-{slug}-{size[0]}x{size[1]}.png"
-                image.file = ImageFile(_slide(lines, issuer, size), name=name)
+                image.file = ImageFile(slide(lines, issuer, size), name=name)
                 image.save()
                 stills[field] = image
             page.channel_screen = True
@@ -725,7 +619,11 @@ def _ensure_screens(home):
         if n < len(clips) and (None, clips[n][0].pk) not in have:
             document, title = clips[n]
             PlaylistItem.objects.create(
-                playlist=playlist, clip=document, title=title, duration=6, sort_order=order
+                playlist=playlist,
+                clip=document,
+                title=title,
+                duration=CLIP_SECONDS,
+                sort_order=order,
             )
             order += 1
         if n < len(directives) and (directives[n].pk, None) not in have:
