@@ -10,11 +10,9 @@ import io
 import logging
 import os
 import random
-import secrets
 import subprocess
 import tempfile
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -24,49 +22,21 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image as PILImage
-from PIL import ImageDraw
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.rich_text import RichText
 
+from base.demo import ensure_user, ensure_users, kept_secret
 from base.demo_media import CLIP_SECONDS, clip_frames, encode_frames, raw_video_input, slide
 from content.models import ArticlePage
-from sites.models import ColumnPage, OrganisationLeader, OrganisationPage
-from sites.provisioning import Row, check, provision_rows
+from sites import demo as sites_demo
+from sites.models import ColumnPage, OrganisationPage
 
 from .demo_i18n import ensure_demo_translations
 from .setup import ensure_portal_home
 
 logger = logging.getLogger(__name__)
 
-CITY = {"code": "jiangcheng", "title": "江城市", "address": "江城市人民大道1号"}
-DISTRICTS = [("donghu", "东湖区"), ("xishan", "西山区"), ("nanjiang", "南江区")]
-STREETS = [("hp", "和平街道"), ("xf", "幸福街道")]
-COMMUNITIES = [("yh", "银河社区"), ("jx", "锦绣社区")]
-BRANCHES = [("d1", "第一党支部"), ("d2", "第二党支部")]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
-GIVEN = [
-    "建国",
-    "红梅",
-    "志强",
-    "秀英",
-    "海燕",
-    "国庆",
-    "丽华",
-    "卫东",
-    "晓明",
-    "春兰",
-    "文博",
-    "雪芳",
-]
-ROLES = {
-    "city": ["市委书记", "市委副书记"],
-    "district": ["区委书记", "区委副书记"],
-    "street": ["党工委书记", "党工委副书记"],
-    "community": ["社区党委书记", "社区党委副书记"],
-    "branch": ["支部书记", "组织委员", "宣传委员"],
-}
 ARTICLES = [
     (
         "lxyz",
@@ -97,16 +67,14 @@ ARTICLES = [
         ],
     ),
 ]
-DEMO_USERS = [
+KITCHEN_USERS = [
     # username, group, note
-    ("branch_editor", "donghu-hp-yh-d1:editors", "东湖区和平街道银河社区第一党支部 编辑"),
-    ("branch_reviewer", "donghu-hp-yh-d1:reviewers", "同一支部 审核员"),
-    ("district_editor", "donghu:editors", "东湖区 编辑（可管理全区下级站点）"),
     ("city_editor", "jiangcheng:editors", "市级 中央厨房编辑（稿件走“三审”）"),
     ("chushen", "jiangcheng:初审", "市级 初审"),
     ("fushen", "jiangcheng:复审", "市级 复审"),
     ("zhongshen", "jiangcheng:终审", "市级 终审（通过即发布）"),
 ]
+DEMO_USERS = [*sites_demo.DEMO_USERS, *KITCHEN_USERS]
 # Proofreading lexicon of the demo (editable in 中央厨房 → 敏感词/禁用词, 规范表述).
 DEMO_LEXICON = {
     "banned": ["翻墙软件", "网络赌博", "非法集资"],
@@ -150,92 +118,14 @@ DIRECTIVES = {
 }
 
 
-def demo_rows():
-    """The demo organisations as provisioning rows (parents first)."""
-    rows, line = [], 1
-    for d_code, d_name in DISTRICTS:
-        line += 1
-        rows.append(Row(line, d_code, "", d_name, "district"))
-        for s_code, s_name in STREETS:
-            street = f"{d_code}-{s_code}"
-            line += 1
-            rows.append(Row(line, street, d_code, f"{d_name}{s_name}", "street"))
-            for c_code, c_name in COMMUNITIES:
-                community = f"{street}-{c_code}"
-                line += 1
-                rows.append(Row(line, community, street, f"{s_name}{c_name}", "community"))
-                for b_code, b_name in BRANCHES:
-                    line += 1
-                    rows.append(
-                        Row(line, f"{community}-{b_code}", community, f"{c_name}{b_name}", "branch")
-                    )
-    return rows
-
-
 def demo_password():
     """DEMO_ADMIN_PASSWORD, else a random one kept in var/ (never in the repository)."""
-    return _kept_secret("DEMO_ADMIN_PASSWORD", PASSWORD_FILE, 12)
+    return kept_secret("DEMO_ADMIN_PASSWORD", PASSWORD_FILE, 12)
 
 
 def demo_webhook_secret():
     """WEBHOOK_SECRET, else a random one in var/ (`make run` hands it to the receiver)."""
-    return _kept_secret("WEBHOOK_SECRET", WEBHOOK_SECRET_FILE, 32)[0]
-
-
-def _kept_secret(variable, filename, length):
-    if os.environ.get(variable):
-        return os.environ[variable], False
-    path = Path(settings.VAR_DIR) / filename
-    if path.exists():
-        return path.read_text().strip(), False
-    value = secrets.token_urlsafe(length)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(value)
-    path.chmod(0o600)
-    return value, True
-
-
-def _avatar(seed):
-    rng = random.Random(seed)
-    image = PILImage.new("RGB", (240, 240), (250, 245, 240))
-    draw = ImageDraw.Draw(image)
-    colour = (rng.randint(150, 200), rng.randint(20, 60), rng.randint(20, 60))
-    draw.ellipse((70, 30, 170, 130), fill=colour)
-    draw.rounded_rectangle((40, 140, 200, 260), radius=60, fill=colour)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer
-
-
-def _ensure_leaders(org, collection, rng):
-    if org.leaders.exists():
-        return
-    for order, role in enumerate(ROLES[org.kind]):
-        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
-        photo = None
-        if order == 0:
-            photo = Image(title=f"{org.title} {role} {name}", collection=collection)
-            photo.file = ImageFile(_avatar(org.code), name=f"leader-{org.code}.png")
-            photo.save()
-        OrganisationLeader.objects.create(
-            organisation=org, name=name, role=role, photo=photo, sort_order=order
-        )
-
-
-def _ensure_details(org, rng):
-    if org.member_count:
-        return
-    size = {"city": 60000, "district": 12000, "street": 2400, "community": 320, "branch": 40}
-    base = size[org.kind]
-    org.member_count = rng.randint(base // 2, base)
-    org.probationary_member_count = max(1, org.member_count // 25)
-    org.activist_count = max(1, org.member_count // 15)
-    org.address = f"{CITY['title']}{org.title}党群服务中心"
-    org.contact_phone = f"022-{rng.randint(20000000, 89999999)}"
-    org.latitude = Decimal(f"{39.08 + rng.random() * 0.1:.6f}")
-    org.longitude = Decimal(f"{117.15 + rng.random() * 0.1:.6f}")
-    org.intro = f"{org.title}坚持以党建引领基层治理，团结带领党员群众建设美好家园。"
-    org.save()
+    return kept_secret("WEBHOOK_SECRET", WEBHOOK_SECRET_FILE, 32)[0]
 
 
 def _ensure_articles(branch, rng):
@@ -253,7 +143,7 @@ def _ensure_articles(branch, rng):
                 slug=slug,
                 summary=summary,
                 body=body,
-                author=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                author=sites_demo.person_name(rng),
                 source=branch.title,
                 date=now - timedelta(days=rng.randint(0, 60), hours=index),
             )
@@ -376,42 +266,24 @@ def _ensure_directives(home):
             )
 
 
-def _ensure_users(password):
-    from django.contrib.auth.models import Group
-
-    User = get_user_model()
-    admin, created = User.objects.get_or_create(
-        username="admin", defaults={"is_staff": True, "is_superuser": True}
-    )
-    if created or os.environ.get("DEMO_ADMIN_PASSWORD"):
-        admin.set_password(password)
-        admin.save()
-    for username, group_name, _ in DEMO_USERS:
-        user, created = User.objects.get_or_create(username=username)
-        if created or os.environ.get("DEMO_ADMIN_PASSWORD"):
-            user.set_password(password)
-            user.save()
-        user.groups.add(Group.objects.get(name=group_name))
-
-
 def load_demo(progress_factory=None):
     """Build (or complete) the demo city. Returns the admin password and whether it is new."""
     password, new_password = demo_password()
     with transaction.atomic():
-        home = ensure_portal_home(CITY["title"], CITY["code"], address=CITY["address"])
-        rows = check(demo_rows(), home)
-        provision_rows(rows, home, progress_factory=progress_factory)
+        city = sites_demo.CITY
+        home = ensure_portal_home(city["title"], city["code"], address=city["address"])
+        organisations = sites_demo.ensure_organisations(home, progress_factory=progress_factory)
+        # One generator for details, leaders and articles, organisation by organisation:
+        # the names and numbers it draws depend on this order.
         rng = random.Random(2026)
-        orgs = list(
-            OrganisationPage.originals().select_related("access__collection").order_by("path")
-        )
-        for org in orgs:
-            _ensure_details(org, rng)
-            _ensure_leaders(org, org.access.collection, rng)
+        for org in organisations:
+            sites_demo.ensure_organisation(org, rng)
             if org.kind == "branch":
                 _ensure_articles(org, rng)
         _ensure_directives(home)
-        _ensure_users(password)
+        ensure_user("admin", password, is_staff=True, is_superuser=True)
+        sites_demo.ensure_demo_users(password)
+        ensure_users(KITCHEN_USERS, password)
         _ensure_kitchen()
         _ensure_screens(home)
         from learning.demo import ensure_learning_demo
