@@ -7,7 +7,6 @@ three demo editors. Every step is idempotent.
 
 import datetime
 import logging
-import os
 import random
 import subprocess
 import tempfile
@@ -23,9 +22,10 @@ from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
-from base.demo import ensure_user, ensure_users, kept_secret
+from base.demo import ensure_user, kept_secret
 from base.demo_media import CLIP_SECONDS, clip_frames, encode_frames, raw_video_input, slide
 from content import demo as content_demo
+from kitchen import demo as kitchen_demo
 from sites import demo as sites_demo
 
 from .demo_i18n import ensure_demo_translations
@@ -33,38 +33,14 @@ from .setup import ensure_portal_home
 
 logger = logging.getLogger(__name__)
 
-KITCHEN_USERS = [
-    # username, group, note
-    ("city_editor", "jiangcheng:editors", "市级 中央厨房编辑（稿件走“三审”）"),
-    ("chushen", "jiangcheng:初审", "市级 初审"),
-    ("fushen", "jiangcheng:复审", "市级 复审"),
-    ("zhongshen", "jiangcheng:终审", "市级 终审（通过即发布）"),
-]
-DEMO_USERS = [*sites_demo.DEMO_USERS, *KITCHEN_USERS]
-# Proofreading lexicon of the demo (editable in 中央厨房 → 敏感词/禁用词, 规范表述).
-DEMO_LEXICON = {
-    "banned": ["翻墙软件", "网络赌博", "非法集资"],
-    "sensitive": ["内部资料", "未经核实"],
-}
-DEMO_FORMULATIONS = [
-    ("两学一作", "两学一做"),
-    ("十九大", "党的十九大"),
-    ("二十大", "党的二十大"),
-    ("三会一课制", "“三会一课”制度"),
-]
-DEMO_WEBHOOK_NAME = "演示接收器（make run 一同启动）"
 PASSWORD_FILE = "demo-admin-password"
-WEBHOOK_SECRET_FILE = "demo-webhook-secret"
+# The demo accounts `load_demo` lists (the admin aside), in the order they are made.
+DEMO_USERS = [*sites_demo.DEMO_USERS, *kitchen_demo.DEMO_USERS]
 
 
 def demo_password():
     """DEMO_ADMIN_PASSWORD, else a random one kept in var/ (never in the repository)."""
     return kept_secret("DEMO_ADMIN_PASSWORD", PASSWORD_FILE, 12)
-
-
-def demo_webhook_secret():
-    """WEBHOOK_SECRET, else a random one in var/ (`make run` hands it to the receiver)."""
-    return kept_secret("WEBHOOK_SECRET", WEBHOOK_SECRET_FILE, 32)[0]
 
 
 def load_demo(progress_factory=None):
@@ -83,8 +59,7 @@ def load_demo(progress_factory=None):
         content_demo.ensure_directives(home)
         ensure_user("admin", password, is_staff=True, is_superuser=True)
         sites_demo.ensure_demo_users(password)
-        ensure_users(KITCHEN_USERS, password)
-        _ensure_kitchen()
+        kitchen_demo.ensure_kitchen_demo(password)
         _ensure_screens(home)
         from learning.demo import ensure_learning_demo
 
@@ -97,21 +72,6 @@ def load_demo(progress_factory=None):
 
         rebuild_search_index()
     return password, new_password
-
-
-def _ensure_kitchen():
-    """The central kitchen's lexicon and a webhook subscriber for the demo receiver."""
-    from kitchen.models import LexiconTerm, WebhookSubscriber, WrongFormulation
-
-    for kind, words in DEMO_LEXICON.items():
-        for word in words:
-            LexiconTerm.objects.get_or_create(word=word, defaults={"kind": kind})
-    for wrong, right in DEMO_FORMULATIONS:
-        WrongFormulation.objects.get_or_create(wrong=wrong, defaults={"right": right})
-    url = os.environ.get("DEMO_WEBHOOK_URL", "http://127.0.0.1:8001/hook/")
-    WebhookSubscriber.objects.update_or_create(
-        name=DEMO_WEBHOOK_NAME, defaults={"url": url, "secret": demo_webhook_secret()}
-    )
 
 
 # --- metro screens ------------------------------------------------------------------------
