@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from sites.demo import SURNAMES
 from sites.models import OrganisationPage
 
 from . import demo_media, points, progress, quizzes
@@ -109,7 +110,6 @@ QUESTIONS = (
     "党的二十大于2022年10月在北京召开。,二十大\n"
 )
 MEMBERS_PER_BRANCH = 3
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["建国", "秀英", "志强", "丽娟", "海燕", "国华", "文明", "红梅", "伟", "敏", "静", "磊"]
 
 

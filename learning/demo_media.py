@@ -1,7 +1,7 @@
 """Media for the demo library.
 
 - Lesson clips: made at demo load, Pillow frames (the same red title cards as the screen
-  clips, portal/demo.py) with a test tone, encoded H.264/AAC MP4 by ffmpeg (Debian's, or
+  clips, base/demo_media.py) with a test tone, encoded H.264/AAC MP4 by ffmpeg (Debian's, or
   the one imageio-ffmpeg bundles) — a few tens of KB each.
 - Audiobook narrations: made once with espeak-ng (Mandarin voice) and committed under
   demo_media/ as small AAC files, so a fresh machine needs no speech synthesiser:
@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from base.demo_media import CLIP_SECONDS, clip_frames, encode_frames, raw_video_input
 
 from . import ffmpeg
 
@@ -41,22 +43,16 @@ def narration_text(name):
 
 def make_lesson_clip(lines):
     """An MP4 (H.264 + AAC test tone) of the title card `lines`."""
-    from portal.demo import CLIP_FPS, CLIP_SECONDS, CLIP_SIZE, _clip_frames, encode_frames
-
-    width, height = CLIP_SIZE
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "lesson.mp4"
         command = [
-            ffmpeg.ffmpeg_binary(),
-            *("-hide_banner", "-loglevel", "error", "-y"),
-            *("-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"),
-            *("-r", str(CLIP_FPS), "-i", "-"),
+            *raw_video_input(ffmpeg.ffmpeg_binary()),
             *("-f", "lavfi", "-i", f"sine=frequency=523:duration={CLIP_SECONDS}"),
             *("-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p"),
             *("-vf", "scale=640:-2", "-c:a", "aac", "-b:a", "48k", "-shortest"),
             *("-movflags", "+faststart", str(target)),
         ]
-        encode_frames(command, _clip_frames(lines))
+        encode_frames(command, clip_frames(lines))
         return target.read_bytes()
 
 

@@ -197,13 +197,13 @@ def docx_bytes(*paragraphs, table=()):
 
 
 def test_directives_are_found_by_the_text_of_their_attachments(client, deep, caplog):
-    from portal.demo import _demo_pdf
+    from content.demo import demo_pdf
 
     parent = library(deep["home"], "city")
     word = DirectiveFactory(parent=parent, title="关于印发实施方案的通知")
     attach(word, "方案.docx", docx_bytes("网格化管理责任清单", table=("牵头单位", "城管执法局")))
     pdf = DirectiveFactory(parent=parent, title="关于外事接待的通知")
-    attach(pdf, "notice.pdf", _demo_pdf("x").getvalue())  # its text: "Demo attachment - portal"
+    attach(pdf, "notice.pdf", demo_pdf("x").getvalue())  # its text: "Demo attachment - portal"
     text = DirectiveFactory(parent=parent, title="关于报送材料的通知")
     attach(text, "名单.txt", "附件名单：先锋模范岗".encode("gb18030"))
     broken = DirectiveFactory(parent=parent, title="关于损坏附件的通知")

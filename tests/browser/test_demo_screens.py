@@ -9,7 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from portal.demo import demo_screen_tokens
+from screens.demo import demo_screen_tokens
 from screens.models import DisplayGroup
 
 from .chromium import start_chromium

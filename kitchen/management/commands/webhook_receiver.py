@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from kitchen.demo import WEBHOOK_SECRET_FILE
 from kitchen.devtools.webhook_receiver import FAILURE_MODES, WebhookReceiver
 
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         secret = options["secret"] or os.environ.get("WEBHOOK_SECRET")
-        secret_file = Path(settings.VAR_DIR) / "demo-webhook-secret"
+        secret_file = Path(settings.VAR_DIR) / WEBHOOK_SECRET_FILE
         if not secret and secret_file.exists():
             secret = secret_file.read_text().strip()
         if not secret:

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from base.commands import progress_factory
-from portal.demo import DEMO_USERS, SCREEN_TOKENS_FILE, demo_screen_tokens, load_demo
+from portal.demo import DEMO_USERS, load_demo
+from screens.demo import SCREEN_TOKENS_FILE, demo_screen_tokens
 
 
 class Command(BaseCommand):
