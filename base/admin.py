@@ -1,10 +1,16 @@
 """Admin pieces several apps share: a real 403 page, an all-or-nothing file import view,
-and snippet admin URLs that stay where they were when a model moves to another app."""
+menu links shown only to whom they serve, and snippet admin URLs that stay where they
+were when a model moves to another app."""
+
+from dataclasses import dataclass
 
 from django.shortcuts import render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.generic import FormView
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from .tables import TableError
 
@@ -81,3 +87,47 @@ class KeptSnippetUrls:
 
     def get_chooser_admin_base_path(self):
         return f"snippets/choose/{self.kept_app_label}/{self.model_name}"
+
+
+class PermittedMenuItem(MenuItem):
+    """A menu item shown only to the users `allowed(user)` accepts."""
+
+    def __init__(self, label, url, allowed, **kwargs):
+        super().__init__(label, url, **kwargs)
+        self.allowed = allowed
+
+    def is_shown(self, request):
+        return self.allowed(request.user)
+
+
+@dataclass(frozen=True)
+class AdminLink:
+    """An admin view of an app's own, listed after its snippets in the app's menu."""
+
+    label: str
+    url_name: str
+    name: str
+    icon: str
+    allowed: object  # allowed(user) -> bool
+    item_class: type = PermittedMenuItem
+
+
+class MenuGroupWithViews(SnippetViewSetGroup):
+    """A snippet menu group whose submenu ends with the app's own admin views (`links`)."""
+
+    links = ()
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        for link in self.links:
+            items.append(
+                link.item_class(
+                    link.label,
+                    reverse(link.url_name),
+                    link.allowed,
+                    name=link.name,
+                    icon_name=link.icon,
+                    order=len(items) + 1,
+                )
+            )
+        return items

@@ -1,10 +1,14 @@
 """Shared by the management commands: read the file named on the command line (or standard
-input for -), and progress bars for long runs (tqdm on the command's stderr)."""
+input for -), run an all-or-nothing import of it, and progress bars for long runs (tqdm on
+the command's stderr)."""
 
 import sys
+from pathlib import Path
 
 from django.core.management.base import CommandError
 from tqdm import tqdm
+
+from .tables import TableError
 
 
 def read_input(path):
@@ -15,6 +19,27 @@ def read_input(path):
             return handle.read()
     except OSError as exc:
         raise CommandError(f"无法读取 {path}：{exc.strerror}") from None
+
+
+def import_file(path, run, what):
+    """`run(raw bytes)` on the file at `path`; its line errors (TableError) stop the command
+    with every line listed and nothing written ("未导入任何{what}")."""
+    raw = read_input(path)
+    try:
+        return run(raw)
+    except TableError as exc:
+        raise CommandError(f"{path}：未导入任何{what}。\n{exc}") from None
+
+
+def write_private(command, text, path=None):
+    """Output holding a secret (generated configuration): to `path` with mode 600, else to
+    the command's stdout."""
+    if not path:
+        command.stdout.write(text)
+        return
+    path = Path(path)
+    path.write_text(text)
+    path.chmod(0o600)
 
 
 def progress_factory(command, options):

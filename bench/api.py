@@ -29,7 +29,6 @@ import tempfile
 import time
 import traceback
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -446,10 +445,7 @@ def main():
 
     rows = base.city_rows(args.districts, args.streets_per_district, args.branches)
     report = {
-        "benchmark": "api",
-        "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "environment": base.environment_info(),
-        "args": vars(args),
+        **common.report_head("api", args),
         "city": {
             "sites": len(rows) + 1,
             "districts": args.districts,

@@ -5,9 +5,12 @@ Every bench writes bench/results/<name>-<UTC timestamp>.json and <name>-latest.j
 """
 
 import json
+import os
+import platform
 import resource
 import shutil
 import statistics
+import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +18,51 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
+
+
+def environment_info():
+    import django
+    import wagtail
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--short", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split("\n")
+        dirty = [line[3:] for line in dirty if line.strip()]
+    except OSError:
+        commit, dirty = "", []
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wagtail": wagtail.__version__,
+        "sqlite": __import__("sqlite3").sqlite_version,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "git_commit": commit,
+        "git_modified_files": dirty,
+    }
+
+
+def report_head(name, args):
+    """What every run's report starts with: the benchmark, when it started, the machine
+    and code it ran on, and its arguments."""
+    return {
+        "benchmark": name,
+        "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "environment": environment_info(),
+        "args": vars(args),
+    }
 
 
 def p50_p95(times_ms):

@@ -20,14 +20,11 @@ Prints tables and writes bench/results/learning-<UTC timestamp>.json and learnin
 
 import argparse
 import datetime
-import os
 import random
 import sys
 import tempfile
 import time
 import traceback
-from datetime import UTC
-from datetime import datetime as dt
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -270,12 +267,7 @@ def main():
     args = parser.parse_args()
     t0 = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="bench-learning-"))
-    report = {
-        "benchmark": "learning",
-        "started_utc": dt.now(UTC).isoformat(timespec="seconds"),
-        "args": vars(args),
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-    }
+    report = common.report_head("learning", args)
     try:
         base.configure_environment(work)
         branch_pages, users = set_up(work, args.branches, args.members, args.events, args.days)

@@ -44,7 +44,6 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -525,10 +524,7 @@ def main():
     from django.test import override_settings
 
     report = {
-        "benchmark": "outbox",
-        "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "environment": base.environment_info(),
-        "args": vars(args),
+        **common.report_head("outbox", args),
         "settings": {
             **OUTBOX_SETTINGS,
             "PORTAL_WEBHOOK_CONCURRENCY": None,

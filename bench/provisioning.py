@@ -19,17 +19,14 @@ import argparse
 import cProfile
 import io
 import os
-import platform
 import pstats
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import traceback
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -753,40 +750,6 @@ def write_json(report):
     return common.write_results("provisioning", report)
 
 
-def environment_info():
-    import django
-    import wagtail
-
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--short", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split("\n")
-        dirty = [line[3:] for line in dirty if line.strip()]
-    except OSError:
-        commit, dirty = "", []
-    return {
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "wagtail": wagtail.__version__,
-        "sqlite": __import__("sqlite3").sqlite_version,
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "git_commit": commit,
-        "git_modified_files": dirty,
-    }
-
-
 # --- Main ------------------------------------------------------------------------------
 
 
@@ -828,10 +791,7 @@ def main():
     big_sites = len(rows) + 1
     small_sites = args.districts + 1
     report = {
-        "benchmark": "provisioning",
-        "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "environment": environment_info(),
-        "args": vars(args),
+        **common.report_head("provisioning", args),
         "city": {
             "sites": big_sites,
             "small_sites": small_sites,

@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -385,12 +385,7 @@ def main():
 
     t0 = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="bench-screens-"))
-    report = {
-        "benchmark": "screens",
-        "started_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "args": vars(args),
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-    }
+    report = common.report_head("screens", args)
     stops = []
     try:
         base.configure_environment(work)

@@ -27,8 +27,7 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import UTC, timedelta
-from datetime import datetime as dt
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -286,10 +285,7 @@ def main():
     t0 = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="bench-search-"))
     report = {
-        "benchmark": "search",
-        "started_utc": dt.now(UTC).isoformat(timespec="seconds"),
-        "args": vars(args),
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        **common.report_head("search", args),
         "sizes": [],
     }
     try:

@@ -22,14 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page, Revision, Task, TaskState, WorkflowState
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from base.admin import FileImportView, ForbiddenMixin
+from base.admin import FileImportView, ForbiddenMixin, PermittedMenuItem
 from content.channels import CHANNEL_LABELS, CHANNELS
 
 from . import outbox
@@ -58,11 +57,8 @@ def dead_letters_label(count):
     return f"投递失败 ({count})"
 
 
-class DeadLettersMenuItem(MenuItem):
+class DeadLettersMenuItem(PermittedMenuItem):
     """投递失败 (N) in the 中央厨房 menu: shown only to those who may retry."""
-
-    def is_shown(self, request):
-        return can_manage_outbox(request.user)
 
     def render_component(self, request):
         return LinkMenuItemComponent(
@@ -376,9 +372,8 @@ class LexiconImportForm(forms.Form):
         return upload
 
 
-class LexiconImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(IMPORT_LEXICON)
+def can_import_lexicon(user):
+    return user.has_perm(IMPORT_LEXICON)
 
 
 class LexiconImportView(FileImportView):
@@ -389,7 +384,7 @@ class LexiconImportView(FileImportView):
     form_class = LexiconImportForm
 
     def has_permission(self, user):
-        return user.has_perm(IMPORT_LEXICON)
+        return can_import_lexicon(user)
 
     def run_import(self, form, upload):
         return import_lexicon(upload.read(), form.cleaned_data["kind"])

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.template.defaultfilters import date as format_date
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -20,10 +20,9 @@ from wagtail.snippets.views.snippets import (
     IndexView,
     InspectView,
     SnippetViewSet,
-    SnippetViewSetGroup,
 )
 
-from base.admin import KeptSnippetUrls
+from base.admin import AdminLink, KeptSnippetUrls, MenuGroupWithViews
 from content.channels import CHANNEL_LABELS
 
 from . import admin_views
@@ -204,34 +203,29 @@ class DeliveryViewSet(KitchenSnippetViewSet):
         return Delivery.objects.select_related("subscriber")
 
 
-class KitchenViewSetGroup(SnippetViewSetGroup):
+class KitchenViewSetGroup(MenuGroupWithViews):
     menu_label = "中央厨房"
     menu_icon = "tasks"
     menu_name = "central-kitchen"
     menu_order = 150
     items = (LexiconTermViewSet, WrongFormulationViewSet, WebhookSubscriberViewSet, DeliveryViewSet)
-
-    def get_submenu_items(self):
-        items = super().get_submenu_items()
-        items.append(
-            admin_views.DeadLettersMenuItem(
-                "投递失败",
-                reverse(admin_views.DEAD_LETTERS_URL),
-                name="outbox-dead",
-                icon_name="warning",
-                order=len(items) + 1,
-            )
-        )
-        items.append(
-            admin_views.LexiconImportMenuItem(
-                "导入词库",
-                reverse(admin_views.LEXICON_IMPORT_URL),
-                name="lexicon-import",
-                icon_name="upload",
-                order=len(items) + 1,
-            )
-        )
-        return items
+    links = (
+        AdminLink(
+            "投递失败",
+            admin_views.DEAD_LETTERS_URL,
+            "outbox-dead",
+            "warning",
+            admin_views.can_manage_outbox,
+            item_class=admin_views.DeadLettersMenuItem,
+        ),
+        AdminLink(
+            "导入词库",
+            admin_views.LEXICON_IMPORT_URL,
+            "lexicon-import",
+            "upload",
+            admin_views.can_import_lexicon,
+        ),
+    )
 
 
 register_snippet(KitchenViewSetGroup)

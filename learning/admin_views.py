@@ -133,6 +133,15 @@ class EvaluationViewSet(ScopedViewSet):
     )
 
 
+def can_import_members(user):
+    """Reviewers of an organisation import its members."""
+    return organisations_reviewed(user).exists()
+
+
+def can_import_questions(user):
+    return user.has_perm("learning.add_question")
+
+
 class MemberImportForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="导入到", queryset=OrganisationPage.objects.none(), empty_label=None
@@ -153,7 +162,7 @@ class MemberImportView(FileImportView):
     forbidden_message = "只有组织的审核人员可以导入党员。"
 
     def has_permission(self, user):
-        return organisations_reviewed(user).exists()
+        return can_import_members(user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), **self.blank_form_kwargs()}
@@ -178,7 +187,7 @@ class QuestionImportView(FileImportView):
     form_class = QuestionImportForm
 
     def has_permission(self, user):
-        return user.has_perm("learning.add_question")
+        return can_import_questions(user)
 
     def run_import(self, form, upload):
         created, updated = import_questions(upload.read(), upload.name)

@@ -1,23 +1,13 @@
-from django.urls import path, reverse
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from base.admin import AdminLink, MenuGroupWithViews
 
 from . import admin_views
 
 
-class MemberImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.organisations_reviewed(request.user).exists()
-
-
-class QuestionImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("learning.add_question")
-
-
-class LearningViewSetGroup(SnippetViewSetGroup):
+class LearningViewSetGroup(MenuGroupWithViews):
     menu_label = "学习"
     menu_icon = "media"
     menu_order = 260
@@ -28,16 +18,22 @@ class LearningViewSetGroup(SnippetViewSetGroup):
         admin_views.QuizViewSet,
         admin_views.PointRuleViewSet,
     )
-
-    def get_submenu_items(self):
-        return super().get_submenu_items() + [
-            MemberImportMenuItem(
-                "导入党员", reverse(admin_views.MEMBER_IMPORT_URL), icon_name="upload"
-            ),
-            QuestionImportMenuItem(
-                "导入题库", reverse(admin_views.QUESTION_IMPORT_URL), icon_name="upload"
-            ),
-        ]
+    links = (
+        AdminLink(
+            "导入党员",
+            admin_views.MEMBER_IMPORT_URL,
+            "member-import",
+            "upload",
+            admin_views.can_import_members,
+        ),
+        AdminLink(
+            "导入题库",
+            admin_views.QUESTION_IMPORT_URL,
+            "question-import",
+            "upload",
+            admin_views.can_import_questions,
+        ),
+    )
 
 
 register_snippet(LearningViewSetGroup)

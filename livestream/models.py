@@ -19,10 +19,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from base.slugs import PortalPageForm
-from sites.models import OrganisationPage
+from sites.models import InOrganisation
 
 
-class LiveEventPage(Page):
+class LiveEventPage(InOrganisation, Page):
     SCHEDULED, LIVE, ENDED, REPLAY, ERROR = "scheduled", "live", "ended", "replay", "error"
     STATUSES = [
         (SCHEDULED, "未开始"),
@@ -136,14 +136,6 @@ class LiveEventPage(Page):
     @property
     def hls_path(self):
         return f"{settings.LIVESTREAM_HLS_URL.rstrip('/')}/{self.stream_name}.m3u8"
-
-    def organisation(self):
-        """The organisation this event belongs to (the one it sits under)."""
-        if not hasattr(self, "_organisation"):
-            self._organisation = (
-                OrganisationPage.objects.ancestor_of(self).order_by("-depth").first()
-            )
-        return self._organisation
 
     def get_context(self, request, *args, **kwargs):
         from . import viewers

@@ -24,7 +24,6 @@ from django.utils.html import format_html
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -45,10 +44,9 @@ from wagtail.snippets.views.snippets import (
     EditView,
     IndexView,
     SnippetViewSet,
-    SnippetViewSetGroup,
 )
 
-from base.admin import ForbiddenMixin, KeptSnippetUrls
+from base.admin import AdminLink, ForbiddenMixin, KeptSnippetUrls, MenuGroupWithViews
 
 from .models import Device, DisplayGroup, EmergencyInsert, Playlist, PlayTally
 
@@ -674,30 +672,13 @@ class PlaysReportView(ForbiddenMixin, WagtailAdminTemplateMixin, TemplateView):
 plays_report_view = PlaysReportView.as_view()
 
 
-class PlaysMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_view_plays(request.user)
-
-
-class ScreensViewSetGroup(SnippetViewSetGroup):
+class ScreensViewSetGroup(MenuGroupWithViews):
     menu_label = "地铁屏"
     menu_icon = "desktop"
     menu_name = "metro-screens"
     menu_order = 160
     items = (DisplayGroupViewSet, DeviceViewSet, PlaylistViewSet, EmergencyInsertViewSet)
-
-    def get_submenu_items(self):
-        items = super().get_submenu_items()
-        items.append(
-            PlaysMenuItem(
-                "播放统计",
-                reverse(PLAYS_URL),
-                name="screen-plays",
-                icon_name="table",
-                order=len(items) + 1,
-            )
-        )
-        return items
+    links = (AdminLink("播放统计", PLAYS_URL, "screen-plays", "table", can_view_plays),)
 
 
 def admin_urls():

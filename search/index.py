@@ -17,7 +17,7 @@ from .registry import REGISTRY
 
 
 def owner(page):
-    return OrganisationPage.objects.ancestor_of(page, inclusive=True).order_by("-depth").first()
+    return OrganisationPage.nearest_above(page, inclusive=True)
 
 
 def searchable(page):

@@ -150,6 +150,12 @@ class OrganisationPage(DerivedFieldsMixin, Page):
         return cls.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
 
     @classmethod
+    def nearest_above(cls, page, inclusive=False):
+        """The organisation `page` belongs to: the deepest one above it (or `page` itself,
+        when `inclusive` and it is one)."""
+        return cls.objects.ancestor_of(page, inclusive=inclusive).order_by("-depth").first()
+
+    @classmethod
     def in_subtree(cls, page, inclusive=True):
         """All organisations under `page`, as one path-prefix query."""
         return cls.objects.filter(descendants_q(page, inclusive=inclusive))
@@ -191,7 +197,18 @@ class OrganisationLeader(Orderable):
         return f"{self.role} {self.name}"
 
 
-class ColumnPage(Page):
+class InOrganisation:
+    """For pages inside an organisation's site: `organisation()` is the one they belong
+    to, looked up once per instance (a directive column asks for it in its context, its
+    checks and its cascade)."""
+
+    def organisation(self):
+        if not hasattr(self, "_organisation"):
+            self._organisation = OrganisationPage.nearest_above(self)
+        return self._organisation
+
+
+class ColumnPage(InOrganisation, Page):
     """A column (栏目) of an organisation site, created from the kind's skeleton."""
 
     intro = models.TextField("栏目说明", blank=True)
@@ -211,15 +228,6 @@ class ColumnPage(Page):
     class Meta:
         verbose_name = "栏目"
         verbose_name_plural = "栏目"
-
-    def organisation(self):
-        """The organisation this column belongs to (looked up once per instance: a
-        directive column asks for it in its context, its checks and its cascade)."""
-        if not hasattr(self, "_organisation"):
-            self._organisation = (
-                OrganisationPage.objects.ancestor_of(self).order_by("-depth").first()
-            )
-        return self._organisation
 
     def get_context(self, request, *args, **kwargs):
         from .presentation import column_context

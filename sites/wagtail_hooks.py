@@ -4,6 +4,8 @@ from django.db.models import Q
 from wagtail import hooks
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from base.admin import PermittedMenuItem
+
 from .models import OrganisationPage
 from .provisioning import provision_organisation
 
@@ -44,18 +46,16 @@ def publishing_audit_urls():
     ]
 
 
+def may_audit(user):
+    from .audit import organisations_of
+
+    return user.is_superuser or organisations_of(user).exists()
+
+
 @hooks.register("register_reports_menu_item")
 def publishing_audit_menu_item():
     from django.urls import reverse
-    from wagtail.admin.menu import MenuItem
 
-    class AuditMenuItem(MenuItem):
-        def is_shown(self, request):
-            from .audit import organisations_of
-
-            user = request.user
-            return user.is_superuser or organisations_of(user).exists()
-
-    return AuditMenuItem(
-        "发布审计", reverse("portal_publishing_audit"), icon_name="history", order=1100
+    return PermittedMenuItem(
+        "发布审计", reverse("portal_publishing_audit"), may_audit, icon_name="history", order=1100
     )

@@ -1,9 +1,9 @@
 """Import sensitive/banned words or wrong → right formulations from a UTF-8 text file."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from base.commands import read_input
-from kitchen.proofreading import LexiconFileError, import_lexicon
+from base.commands import import_file
+from kitchen.proofreading import import_lexicon
 
 
 class Command(BaseCommand):
@@ -22,9 +22,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, file, kind, **options):
-        raw = read_input(file)
-        try:
-            total, created = import_lexicon(raw, kind)
-        except LexiconFileError as exc:
-            raise CommandError(f"{file}：未导入任何词条。\n{exc}") from None
+        total, created = import_file(file, lambda raw: import_lexicon(raw, kind), "词条")
         self.stdout.write(f"已读取 {total} 条，其中新增 {created} 条，更新 {total - created} 条。")

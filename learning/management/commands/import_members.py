@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from base.commands import read_input
-from base.tables import TableError
+from base.commands import import_file
 from learning.members import import_members
 from sites.models import OrganisationPage
 
@@ -24,11 +23,7 @@ class Command(BaseCommand):
             within = OrganisationPage.objects.filter(code=org.lower()).first()
             if within is None:
                 raise CommandError(f"没有代码为 {org} 的组织")
-        raw = read_input(file)
-        try:
-            report = import_members(raw, file, within)
-        except TableError as exc:
-            raise CommandError(f"{file}：未导入任何人。\n{exc}") from None
+        report = import_file(file, lambda raw: import_members(raw, file, within), "人")
         for name, phone, username, password in report.created:
             if password:
                 self.stdout.write(f"{name}\t{phone}\t{username}\t初始密码 {password}")

@@ -1,9 +1,8 @@
 """Import a question bank from a CSV or Excel file (all or nothing; errors name the line)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from base.commands import read_input
-from base.tables import TableError
+from base.commands import import_file
 from learning.quizzes import import_questions
 
 
@@ -14,9 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, file, **options):
-        raw = read_input(file)
-        try:
-            created, updated = import_questions(raw, file)
-        except TableError as exc:
-            raise CommandError(f"{file}：未导入任何题目。\n{exc}") from None
+        created, updated = import_file(file, lambda raw: import_questions(raw, file), "题目")
         self.stdout.write(f"新增 {created} 题，更新 {updated} 题。")

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 
+from base.commands import write_private
+
 RTMP_MODULE = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
 FRAGMENT_S = 2  # HLS fragment length; the push should have a keyframe every 2 s
 PLAYLIST_S = 6  # playlist length: 3 fragments
@@ -103,9 +105,4 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
-        if options["output"]:
-            path = Path(options["output"])
-            path.write_text(conf)
-            path.chmod(0o600)
-        else:
-            self.stdout.write(conf)
+        write_private(self, conf, options["output"])

@@ -9,11 +9,12 @@ configuration's http{} and server{} blocks (deploy/). The output contains the li
 """
 
 import re
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
+
+from base.commands import write_private
 
 SAFE = re.compile(r"^[A-Za-z0-9_\-.~+/=]{16,}$")  # quoted into an nginx string as is
 
@@ -62,9 +63,4 @@ class Command(BaseCommand):
             options["part"],
             options["workers"],
         )
-        if options["output"]:
-            path = Path(options["output"])
-            path.write_text(conf)
-            path.chmod(0o600)
-        else:
-            self.stdout.write(conf)
+        write_private(self, conf, options["output"])
