@@ -9,8 +9,8 @@ import pytest
 
 from livestream import keys
 
-from ..test_livestream import add_event
-from ..test_livestream_nginx import NEEDS_INGEST, ingest, push  # noqa: F401 (fixture)
+from ..livestream.test_live_events import add_event
+from ..livestream.test_nginx import NEEDS_INGEST, ingest, push  # noqa: F401 (fixture)
 from .chromium import start_chromium
 from .test_screen_player import wait
 
