@@ -1,24 +1,30 @@
+"""Fixtures every app's tests use: the portal home and the organisation trees, the
+directives filed in them, a live event, and the helpers more than one folder needs."""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.core import signals
 from django.core.cache import cache
 from django.db import close_old_connections
+from wagtail.models import Page, Site
 
-from content.models import DirectiveIndexPage
+from base.nginx import nginx_binary, running_nginx
+from base.ports import free_port
+from learning import ffmpeg
+from livestream.management.commands.livestream_nginx_conf import RTMP_MODULE, render
 from portal.setup import ensure_portal_home
 from screens.feeds import forget_snapshots
-from sites.models import ColumnPage, OrganisationPage
-from sites.provisioning import provision_csv
+from sites.site_index import get_site_index
 
-from .factories import DirectiveFactory
-
-# A district with two streets, each with a branch: enough for own/sibling/child/parent.
-TREE_CSV = """code,parent_code,name,kind
-da,,甲区,district
-da-s1,da,甲区一街道,street
-da-s2,da,甲区二街道,street
-da-s1-b1,da-s1,一街道第一支部,branch
-da-s2-b1,da-s2,二街道第一支部,branch
-"""
+from .content.factories import DirectiveFactory, library, own_column
+from .learning.factories import learning_home
+from .livestream.factories import LiveEventFactory
+from .sites.factories import DEEP_CSV, TREE_CSV, provision_tree
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +61,9 @@ def request_signals():
         signal.connect(close_old_connections)
 
 
+# --- organisations and what they publish ----------------------------------------------
+
+
 @pytest.fixture
 def home(db):
     return ensure_portal_home("测试市", "testcity")
@@ -62,42 +71,14 @@ def home(db):
 
 @pytest.fixture
 def org_tree(home):
-    provision_csv(TREE_CSV.encode("utf-8"))
-    orgs = {o.code: o for o in OrganisationPage.objects.all()}
-    orgs["home"] = home
-    return orgs
-
-
-def column(org, slug):
-    return ColumnPage.objects.descendant_of(org).get(slug=slug, depth=org.depth + 1)
-
-
-# Two districts; under da a street, a community and a branch (4 levels below the city).
-DEEP_CSV = """code,parent_code,name,kind
-da,,甲区,district
-da-s1,da,甲区一街道,street
-da-s1-c1,da-s1,一街道一社区,community
-da-s1-c1-b1,da-s1-c1,一社区第一支部,branch
-da-s1-c2,da-s1,一街道二社区,community
-db,,乙区,district
-db-s1,db,乙区一街道,street
-"""
+    """tests/sites/factories.py TREE_CSV: a district, two streets, a branch under each."""
+    return provision_tree(TREE_CSV, home)
 
 
 @pytest.fixture
 def deep(home):
-    provision_csv(DEEP_CSV.encode())
-    orgs = {o.code: o for o in OrganisationPage.objects.all()}
-    orgs["home"] = home
-    return orgs
-
-
-def library(home, level):
-    return DirectiveIndexPage.objects.child_of(column(home, "topics")).get(level=level)
-
-
-def own_column(org):
-    return column(org, "directives").specific
+    """tests/sites/factories.py DEEP_CSV: two districts, four levels below the city."""
+    return provision_tree(DEEP_CSV, home)
 
 
 @pytest.fixture
@@ -109,3 +90,122 @@ def directives(deep):
     for code in ["da", "da-s1", "da-s1-c1", "da-s1-c1-b1", "da-s1-c2", "db", "db-s1"]:
         made[code] = DirectiveFactory(parent=own_column(deep[code]), title=f"{code}文件")
     return made
+
+
+@pytest.fixture
+def event(org_tree):
+    """A live event of branch da-s1-b1, ten minutes from now."""
+    return LiveEventFactory(parent=learning_home(org_tree["da-s1-b1"]))
+
+
+# --- checks more than one folder makes ------------------------------------------------
+
+
+def _wagtail_relevant(page):
+    # Wagtail's own definition (wagtail.models.Page._get_relevant_site_root_paths).
+    return tuple(
+        srp for srp in Site.get_site_root_paths() if page.url_path.startswith(srp.root_path)
+    )
+
+
+@pytest.fixture
+def wagtail_relevant():
+    """The site root paths Wagtail itself finds relevant for a page."""
+    return _wagtail_relevant
+
+
+@pytest.fixture
+def index_matches_wagtail():
+    """Whether the fast site index gives Wagtail's answer for every page."""
+
+    def check():
+        Site.clear_site_root_paths_cache()
+        index = get_site_index()
+        return all(index.relevant(p.url_path) == _wagtail_relevant(p) for p in Page.objects.all())
+
+    return check
+
+
+@pytest.fixture
+def sidebar():
+    """The admin menu of a page as text (the sidebar is rendered from JSON props)."""
+
+    def menu(html):
+        props = re.search(r'<script id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S)
+        return json.dumps(json.loads(props.group(1)), ensure_ascii=False)
+
+    return menu
+
+
+# --- real nginx-rtmp and an ffmpeg broadcaster ----------------------------------------
+
+
+@pytest.fixture
+def ingest(live_server, settings):
+    """nginx-rtmp on free ports; its HLS and record folders are the portal's. CI installs
+    nginx-light, libnginx-mod-rtmp and ffmpeg; without them the test is skipped."""
+    if nginx_binary() is None:
+        pytest.skip("nginx not installed")
+    if not Path(RTMP_MODULE).exists():
+        pytest.skip("libnginx-mod-rtmp not installed")
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg not installed")
+    rtmp_port, http_port = free_port(), free_port()
+    upstream = live_server.url.removeprefix("http://").replace("localhost", "127.0.0.1")
+
+    def conf(prefix):
+        folders = {name: Path(prefix) / name for name in ("hls", "record")}
+        for folder in folders.values():
+            folder.mkdir()
+            folder.chmod(0o777)  # nginx's workers run as nobody when we are root
+        settings.LIVESTREAM_HLS_DIR = folders["hls"]
+        settings.LIVESTREAM_RECORD_DIR = folders["record"]
+        return render(
+            rtmp_port=rtmp_port,
+            http_port=http_port,
+            upstream=upstream,
+            hls_dir=folders["hls"],
+            record_dir=folders["record"],
+            prefix=prefix,
+        )
+
+    with running_nginx(conf) as prefix:
+        yield {
+            "rtmp": f"rtmp://127.0.0.1:{rtmp_port}/live",
+            "http": f"http://127.0.0.1:{http_port}",
+            "prefix": Path(prefix),
+        }
+
+
+@pytest.fixture
+def push():
+    """Starts ffmpeg pushing a testsrc + sine stream to an RTMP URL for `seconds`; what is
+    still running at the end of the test is stopped."""
+    started = []
+
+    def start(url, seconds=10):
+        command = [
+            ffmpeg.ffmpeg_binary(),
+            *("-hide_banner", "-loglevel", "error", "-re"),
+            *("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25"),
+            *("-f", "lavfi", "-i", "sine"),
+            *("-t", str(seconds), "-c:v", "libx264", "-preset", "veryfast", "-g", "50"),
+            *("-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv", url),
+        ]
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def api_get(client):
+    """GET on the portal's own host (http://localhost), query parameters as keywords."""
+    return lambda url, **params: client.get(url, params, HTTP_HOST="localhost")

@@ -23,8 +23,6 @@ from base.ports import free_port
 from base.storage import public_read_policy
 from learning import ffmpeg
 
-from ..s3_server import running_s3
-
 BUCKET = "portal-media"
 KEYS = {"access_key": "portal-test", "secret_key": "portal-test-secret"}
 pytestmark = pytest.mark.django_db
@@ -56,12 +54,6 @@ def use_storage(settings, monkeypatch, endpoint):
     settings.AWS_S3_ENDPOINT_URL = endpoint
     settings.WAGTAILDOCS_SERVE_METHOD = "redirect"
     settings.PORTAL_PRIVATE_DOCUMENTS = True
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    with running_s3() as endpoint:
-        yield endpoint
 
 
 @pytest.fixture

@@ -7,11 +7,8 @@ from wagtail.documents.models import Document
 from wagtail.models import PageViewRestriction
 
 from content.models import DirectiveAttachment
-from sites.models import OrganisationPage
-from sites.provisioning import provision_csv
-
-from ..conftest import column, library, own_column
-from ..factories import ArticleFactory, DirectiveFactory
+from tests.content.factories import ArticleFactory, DirectiveFactory, library, own_column
+from tests.sites.factories import OrganisationFactory, column
 
 
 def get(client, url, **params):
@@ -159,10 +156,9 @@ def test_directives_query_count_is_constant_in_sites(
     with django_assert_max_num_queries(12) as captured:
         get(client, "/api/v2/directives/", org="da-s1-c1-b1")
     before = len(captured.captured_queries)
-    rows = "".join(f"dz-{n},,区{n},district\n" for n in range(20))
-    provision_csv(("code,parent_code,name,kind\n" + rows).encode())
+    districts = OrganisationFactory.create_batch(20, kind="district")
     for n in range(5):
-        DirectiveFactory(parent=own_column(OrganisationPage.objects.get(code=f"dz-{n}")))
+        DirectiveFactory(parent=own_column(districts[n]))
         DirectiveFactory(parent=library(deep["home"], "province"))
     get(client, "/api/v2/directives/", org="da-s1-c1-b1")
     with django_assert_max_num_queries(before):

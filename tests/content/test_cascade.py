@@ -8,11 +8,8 @@ from wagtail.models import PageViewRestriction
 
 from content.cascade import directives_for
 from content.models import DirectiveIndexPage, PinnedDirective
-from sites.models import OrganisationPage
-from sites.provisioning import provision_csv
-
-from ..conftest import column, library, own_column
-from ..factories import DirectiveFactory
+from tests.content.factories import DirectiveFactory, library, own_column
+from tests.sites.factories import OrganisationFactory, column
 
 
 def titles(queryset):
@@ -79,10 +76,9 @@ def test_cascade_page_query_count_is_constant_in_the_number_of_sites(
     with django_assert_max_num_queries(20) as captured:
         render()
     before = len(captured.captured_queries)
-    rows = "".join(f"dc-{n},,区{n},district\n" for n in range(25))
-    provision_csv(("code,parent_code,name,kind\n" + rows).encode())
+    districts = OrganisationFactory.create_batch(25, kind="district")
     for n in range(5):
-        DirectiveFactory(parent=own_column(OrganisationPage.objects.get(code=f"dc-{n}")))
+        DirectiveFactory(parent=own_column(districts[n]))
         DirectiveFactory(parent=library(deep["home"], "central"))
     render()
     with django_assert_max_num_queries(before):

@@ -16,8 +16,9 @@ from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.test.utils.form_data import rich_text
 
-from ..conftest import column, library
-from ..factories import ArticleFactory, DirectiveFactory, ImageFactory, UserFactory
+from tests.content.factories import ArticleFactory, DirectiveFactory, library
+from tests.factories import ImageFactory, UserFactory
+from tests.sites.factories import column
 
 APP_TITLE = "西岗街道开展主题党日活动"
 SCREEN_TITLE = "学习贯彻全会精神"

@@ -1,8 +1,6 @@
 """The central kitchen in the admin: the 中央厨房 snippets, the dashboard panel and the dead
 letters of the outbox."""
 
-import json
-import re
 from datetime import timedelta
 
 import pytest
@@ -17,9 +15,9 @@ from kitchen import changes
 from kitchen.admin_views import KitchenPanel
 from kitchen.models import LexiconTerm, WebhookSubscriber
 from kitchen.outbox import Delivery
-
-from ..conftest import column
-from ..factories import ArticleFactory, UserFactory
+from tests.content.factories import ArticleFactory
+from tests.factories import UserFactory
+from tests.sites.factories import column
 
 DEAD_URL = "/admin/outbox/dead/"
 BANNED = "翻墙软件"
@@ -43,12 +41,6 @@ def kitchen_section(html, heading_id):
     start = html.index(f'id="{heading_id}"')
     end = html.find("<section", start)
     return html[start : end if end != -1 else len(html)]
-
-
-def sidebar(html):
-    """The admin menu as text (the sidebar is rendered from JSON props)."""
-    props = re.search(r'<script id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S)
-    return json.dumps(json.loads(props.group(1)), ensure_ascii=False)
 
 
 def badge(count):
@@ -196,7 +188,7 @@ def test_the_panel_costs_a_fixed_number_of_queries(
 
 
 def test_dead_letters_are_listed_for_a_superuser_and_refused_to_a_branch_editor(
-    client, org_tree, news
+    client, org_tree, news, sidebar
 ):
     page = ArticleFactory(parent=news, title="市委全会公报")
     delivery = dead_delivery(page, error="HTTPError: 502 Bad Gateway " + "x" * 300)

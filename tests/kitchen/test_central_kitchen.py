@@ -12,9 +12,9 @@ from kitchen import outbox
 from kitchen.devtools.webhook_receiver import WebhookReceiver
 from kitchen.models import LexiconTerm, ProofreadingTaskState, WebhookSubscriber, WrongFormulation
 from kitchen.workflows import FULL_REVIEW, LIGHT_REVIEW, REVIEW_STEPS
-
-from ..conftest import column
-from ..factories import ImageFactory, UserFactory
+from tests.content.factories import ArticleFactory
+from tests.factories import ImageFactory, UserFactory
+from tests.sites.factories import column
 
 SECRET = "test-secret"
 SUBMIT = {"action-submit": "1"}
@@ -140,8 +140,7 @@ def test_city_article_goes_through_proofreading_and_three_reviews(client, kitche
 
 def test_branches_get_the_light_workflow_with_their_own_reviewers(client, org_tree):
     branch = org_tree["da-s1-b1"]
-    draft = ArticlePage(title="支部动态", slug="n", live=False)
-    page = column(branch, "news").add_child(instance=draft)
+    page = ArticleFactory(parent=column(branch, "news"), title="支部动态", slug="n", live=False)
     assert page.get_workflow().name == LIGHT_REVIEW
     assert column(org_tree["da"], "news").get_workflow().name == FULL_REVIEW
 

@@ -8,14 +8,13 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from content.models import ArticlePage
 from kitchen import outbox
 from kitchen.changes import ContentChange
 from kitchen.devtools.webhook_receiver import WebhookReceiver
 from kitchen.models import WebhookSubscriber
 from kitchen.tasks import run_schedules
-
-from ..conftest import column
+from tests.content.factories import ArticleFactory
+from tests.sites.factories import column
 
 SECRET = "s3cret"
 
@@ -34,10 +33,8 @@ def news(home):
 
 
 def publish(parent, n, **fields):
-    page = parent.add_child(
-        instance=ArticlePage(
-            title=f"稿件{n}", slug=f"item-{n}", live=False, channel_app=True, **fields
-        )
+    page = ArticleFactory(
+        parent=parent, title=f"稿件{n}", slug=f"item-{n}", live=False, channel_app=True, **fields
     )
     page.save_revision().publish()
     page.refresh_from_db()
@@ -192,7 +189,7 @@ def test_body_and_signature_are_stable_across_retries(news):
 def test_scheduled_publish_and_expiry_run_without_anyone(news, fast_retries):
     WebhookSubscriber.objects.create(name="x", url="http://127.0.0.1:9/")
     now = timezone.now()
-    scheduled = news.add_child(instance=ArticlePage(title="定时稿", slug="later", live=False))
+    scheduled = ArticleFactory(parent=news, title="定时稿", slug="later", live=False)
     scheduled.go_live_at = now + timedelta(hours=1)
     revision = scheduled.save_revision()
     revision.publish()  # scheduled: Wagtail sends page_published, but nothing is live yet

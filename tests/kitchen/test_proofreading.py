@@ -8,9 +8,8 @@ from django.core.management import CommandError, call_command
 from content.models import ArticlePage
 from kitchen import proofreading
 from kitchen.models import LexiconTerm, WrongFormulation
-
-from ..conftest import column
-from ..factories import ImageFactory
+from tests.factories import ImageFactory
+from tests.sites.factories import column
 
 FILLER = "坚持以人民为中心的发展思想，推动基层党组织建设全面进步全面过硬。"
 
@@ -128,7 +127,7 @@ def test_admin_import_refuses_a_bad_file_and_imports_a_good_one(client, home):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    from ..factories import UserFactory
+    from tests.factories import UserFactory
 
     url = reverse("content_lexicon_import")
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))

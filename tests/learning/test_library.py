@@ -8,55 +8,37 @@ import pytest
 from django.utils import timezone
 
 from learning import points, progress
-from learning.models import (
-    AudiobookChapter,
-    AudiobookPage,
-    CourseIndexPage,
-    CourseLesson,
-    CoursePage,
-    MicroLessonPage,
-    PointEvent,
-    PointRule,
-    PointTally,
-    StudyProgress,
+from learning.models import CourseLesson, PointEvent, PointRule, PointTally, StudyProgress
+from tests.learning.factories import (
+    AudiobookFactory,
+    CourseFactory,
+    LessonFactory,
+    MemberFactory,
+    learning_home,
 )
-
-from ..factories import lesson_media, member
 
 PROGRESS = "/api/v2/me/progress/"
 
 
-def learning_home(org):
-    return CourseIndexPage.objects.child_of(org).get(slug="learning")
-
-
-def add_lesson(org, title="学习党的二十大精神", duration=120.0, **fields):
-    video = lesson_media("video", duration)
-    return learning_home(org).add_child(
-        instance=MicroLessonPage(
-            title=title, slug=f"lesson-{video.pk}", video=video, speaker="李老师", **fields
-        )
-    )
-
-
 @pytest.fixture
 def lesson(org_tree):
-    return add_lesson(org_tree["da-s1-b1"])
+    return LessonFactory(parent=learning_home(org_tree["da-s1-b1"]))
 
 
 @pytest.fixture
 def book(org_tree):
-    page = AudiobookPage(title="党史故事", slug="dang-shi-gu-shi", narrator="王播音")
-    for n in range(3):
-        page.chapters.add(
-            AudiobookChapter(title=f"第{n + 1}章", audio=lesson_media("audio", 900.0))
-        )
-    return learning_home(org_tree["home"]).add_child(instance=page)
+    return AudiobookFactory(
+        parent=learning_home(org_tree["home"]),
+        title="党史故事",
+        slug="dang-shi-gu-shi",
+        narrator="王播音",
+        chapters=[{"title": f"第{n + 1}章", "duration": 900.0} for n in range(3)],
+    )
 
 
 @pytest.fixture
 def alice(org_tree):
-    return member(org_tree["da-s1-b1"], "张三", phone="13800000001")
+    return MemberFactory(branch=org_tree["da-s1-b1"], name="张三", phone="13800000001")
 
 
 def post(client, item, position, event="beat"):
@@ -106,7 +88,7 @@ def test_study_time_cannot_outrun_the_clock_or_seeks(lesson, alice):
 
 
 def test_playing_two_lessons_at_once_does_not_double_the_time(org_tree, lesson, alice):
-    other = add_lesson(org_tree["da-s1-b1"], "第二课")
+    other = LessonFactory(parent=learning_home(org_tree["da-s1-b1"]), title="第二课")
     a, b = f"lesson:{lesson.pk}", f"lesson:{other.pk}"
     progress.record(alice, a, 0, "start", now=at(0))
     progress.record(alice, b, 0, "start", now=at(1))
@@ -189,8 +171,11 @@ def test_progress_on_drafts_and_private_lessons_is_404_and_needs_a_login(client,
 
 def test_leaderboards_rank_members_and_branches_over_a_subtree(org_tree):
     b1, b2 = org_tree["da-s1-b1"], org_tree["da-s2-b1"]
-    a, b, c = member(b1, "甲"), member(b1, "乙"), member(b2, "丙")
-    member(b2, "丁")  # no points: lowers b2's average
+    a, b, c = (
+        MemberFactory(branch=branch, name=name)
+        for branch, name in [(b1, "甲"), (b1, "乙"), (b2, "丙")]
+    )
+    MemberFactory(branch=b2, name="丁")  # no points: lowers b2's average
     for user, lessons in [(a, 3), (b, 1), (c, 5)]:
         for n in range(lessons):
             points.award(user, "lesson_done", f"lesson:{n}")
@@ -214,7 +199,7 @@ def test_leaderboards_rank_members_and_branches_over_a_subtree(org_tree):
 def test_leaderboard_api_and_query_count(client, org_tree, django_assert_max_num_queries):
     b1 = org_tree["da-s1-b1"]
     for n in range(5):
-        points.award(member(b1, f"党员{n}"), "lesson_done", "lesson:1")
+        points.award(MemberFactory(branch=b1, name=f"党员{n}"), "lesson_done", "lesson:1")
     with django_assert_max_num_queries(3):
         response = client.get("/api/v2/leaderboard/", {"org": "da", "scope": "members"})
     assert response.status_code == 200 and len(response.json()["results"]) == 5
@@ -240,8 +225,8 @@ def test_lessons_and_audiobooks_api(client, lesson, book):
 
 
 def test_pages_render_for_members(client, lesson, book, alice, org_tree):
-    course = learning_home(org_tree["da-s1-b1"]).add_child(
-        instance=CoursePage(title="入党教育", slug="ru-dang")
+    course = CourseFactory(
+        parent=learning_home(org_tree["da-s1-b1"]), title="入党教育", slug="ru-dang"
     )
     CourseLesson.objects.create(course=course, lesson=lesson)
     client.force_login(alice)

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from base.tables import TableError
 from learning.members import import_members
 from learning.models import MemberProfile
-
-from ..factories import UserFactory, member
+from tests.factories import UserFactory
+from tests.learning.factories import MemberFactory
 
 GOOD = "姓名,手机号,支部代码\n张三,13800000001,da-s1-b1\n李四,13800000002,da-s2-b1\n"
 
@@ -106,8 +106,8 @@ def reviewer_of(org):
 
 
 def test_reviewers_manage_only_their_own_members(client, org_tree):
-    member(org_tree["da-s1-b1"], "本街道党员")
-    member(org_tree["da-s2-b1"], "别的街道党员")
+    MemberFactory(branch=org_tree["da-s1-b1"], name="本街道党员")
+    MemberFactory(branch=org_tree["da-s2-b1"], name="别的街道党员")
     client.force_login(reviewer_of(org_tree["da-s1"]))
     listing = client.get("/admin/snippets/learning/memberprofile/").content.decode()
     assert "本街道党员" in listing and "别的街道党员" not in listing
@@ -150,8 +150,8 @@ def test_organisation_groups_may_upload_lesson_media_in_their_collection(org_tre
 
 
 def test_reviewers_cannot_reach_or_move_members_outside_their_subtree(client, org_tree):
-    mine = member(org_tree["da-s1-b1"], "本街道党员").member
-    theirs = member(org_tree["da-s2-b1"], "别的街道党员").member
+    mine = MemberFactory(branch=org_tree["da-s1-b1"], name="本街道党员").member
+    theirs = MemberFactory(branch=org_tree["da-s2-b1"], name="别的街道党员").member
     client.force_login(reviewer_of(org_tree["da-s1"]))
     base = "/admin/snippets/learning/memberprofile"
     assert client.get(f"{base}/edit/{theirs.pk}/").status_code == 404
@@ -173,9 +173,9 @@ def test_yearly_evaluations_are_scoped_and_feed_the_composite_ranking(client, or
     from learning import points
     from learning.models import Evaluation
 
-    a = member(org_tree["da-s1-b1"], "甲")
-    b = member(org_tree["da-s1-b1"], "乙")
-    outsider = member(org_tree["da-s2-b1"], "丙")
+    a = MemberFactory(branch=org_tree["da-s1-b1"], name="甲")
+    b = MemberFactory(branch=org_tree["da-s1-b1"], name="乙")
+    outsider = MemberFactory(branch=org_tree["da-s2-b1"], name="丙")
     points.award(a, "lesson_done", "lesson:1")  # 10 points: the best, so 100 × 60 %
     year = timezone.localdate().year
     client.force_login(reviewer_of(org_tree["da-s1"]))

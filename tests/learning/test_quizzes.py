@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from base.tables import TableError
 from learning import points, quizzes
 from learning.models import Question, QuizAttempt
-
-from ..factories import UserFactory, member
+from tests.factories import UserFactory
+from tests.learning.factories import MemberFactory
 
 BANK = (
     "题型,题目,选项A,选项B,选项C,选项D,答案,解析,分类\n"
@@ -33,7 +33,7 @@ def bank(db):
 
 @pytest.fixture
 def alice(org_tree):
-    return member(org_tree["da-s1-b1"], "张三")
+    return MemberFactory(branch=org_tree["da-s1-b1"], name="张三")
 
 
 def test_bank_import_reads_all_kinds_and_is_idempotent(bank):

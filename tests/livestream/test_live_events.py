@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from learning import ffmpeg
 from learning.media import LessonMedia
-from learning.models import CourseIndexPage, MicroLessonPage
+from learning.models import MicroLessonPage
 from livestream import keys, viewers
 from livestream.models import LiveEventPage, StreamKey
 from livestream.replay import make_replay
-
-from ..factories import UserFactory
+from tests.factories import UserFactory
+from tests.learning.factories import learning_home
+from tests.livestream.factories import LiveEventFactory
 
 PUBLISH = "/api/live/callbacks/publish/"
 PUBLISH_DONE = "/api/live/callbacks/publish-done/"
@@ -37,30 +38,6 @@ def live_dirs(settings, tmp_path):
     settings.LIVESTREAM_HLS_DIR.mkdir()
     settings.LIVESTREAM_RECORD_DIR.mkdir()
     return settings
-
-
-def learning_home(org):
-    return CourseIndexPage.objects.child_of(org).get(slug="learning")
-
-
-def add_event(
-    org, title="学习贯彻党的二十大精神专题直播", starts_in=datetime.timedelta(minutes=10), hours=1
-):
-    starts = timezone.now() + starts_in
-    event = LiveEventPage(
-        title=title,
-        slug=f"live-{starts.timestamp():.0f}-{LiveEventPage.objects.count()}",
-        speaker="王教授",
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=hours),
-        description="<p>市委党校专题讲座。</p>",
-    )
-    return learning_home(org).add_child(instance=event)
-
-
-@pytest.fixture
-def event(org_tree):
-    return add_event(org_tree["da-s1-b1"])
 
 
 def callback(client, settings, url, event_or_name, secret=None, **form):
@@ -105,7 +82,7 @@ def test_a_wrong_key_is_refused(client, settings, event, wrong):
 
 
 def test_another_events_key_is_refused(client, settings, org_tree, event):
-    other = add_event(org_tree["da-s1-b1"])
+    other = LiveEventFactory(parent=learning_home(org_tree["da-s1-b1"]))
     key, _ = keys.issue(other)
     assert publish(client, settings, event, key).status_code == 403
 
@@ -158,7 +135,9 @@ def test_a_new_key_revokes_the_unused_one(client, settings, event):
 def test_pushes_are_accepted_only_in_the_window(
     client, settings, org_tree, starts_in, hours, allowed
 ):
-    event = add_event(org_tree["da-s1-b1"], starts_in=starts_in, hours=hours)
+    event = LiveEventFactory(
+        parent=learning_home(org_tree["da-s1-b1"]), starts_in=starts_in, hours=hours
+    )
     row = StreamKey.objects.create(
         event=event,
         salt="s" * 32,
@@ -373,7 +352,7 @@ def test_the_page_shows_each_state(client, settings, event, org_tree):
     LiveEventPage.objects.filter(pk=event.pk).update(status=LiveEventPage.ENDED)
     assert "已结束" in visit(client, event).content.decode()
     # The learning column lists events that are on or to come.
-    upcoming = add_event(org_tree["da-s1-b1"], title="下周直播")
+    upcoming = LiveEventFactory(parent=learning_home(org_tree["da-s1-b1"]), title="下周直播")
     column = visit(client, learning_home(org_tree["da-s1-b1"])).content.decode()
     assert "网络直播" in column and upcoming.title in column
 
@@ -396,8 +375,11 @@ def test_hls_files_are_served_in_development(db, client, settings):
 
 def test_the_api_lists_live_upcoming_and_replays(client, settings, org_tree):
     branch = org_tree["da-s1-b1"]
-    upcoming = add_event(branch, title="下周直播", starts_in=datetime.timedelta(days=7))
-    on_air = add_event(branch, title="正在直播")
+    column = learning_home(branch)
+    upcoming = LiveEventFactory(
+        parent=column, title="下周直播", starts_in=datetime.timedelta(days=7)
+    )
+    on_air = LiveEventFactory(parent=column, title="正在直播")
     go_live(client, settings, on_air)
     heartbeat(client, on_air, "viewer-aaaa")
     results = client.get("/api/v2/live/").json()["results"]

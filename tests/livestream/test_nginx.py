@@ -8,11 +8,9 @@ ffprobe reads as ~10 s. A push with a bad key is refused by nginx (ffmpeg fails,
 playlist). Prints the glass-to-glass latency estimate and the replay job's time.
 
 CI installs nginx-light, libnginx-mod-rtmp and ffmpeg; without them this module is
-skipped (the callbacks and the replay are still tested in test_livestream.py).
+skipped (the callbacks and the replay are still tested in test_live_events.py).
 """
 
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -20,58 +18,19 @@ import pytest
 import requests
 from django_tasks.signals import task_enqueued
 
-from base.nginx import nginx_binary, running_nginx
-from base.ports import free_port
 from learning import ffmpeg
 from livestream import keys
 from livestream.management.commands.livestream_nginx_conf import (
     FRAGMENT_S,
     PLAYLIST_S,
-    RTMP_MODULE,
-    render,
 )
 from livestream.models import LiveEventPage
 from livestream.replay import make_replay
+from tests.learning.factories import learning_home
+from tests.livestream.factories import LiveEventFactory
 
-from .test_live_events import add_event
-
-NEEDS_INGEST = [
-    pytest.mark.skipif(nginx_binary() is None, reason="nginx not installed"),
-    pytest.mark.skipif(not Path(RTMP_MODULE).exists(), reason="libnginx-mod-rtmp not installed"),
-    pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed"),
-]
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), *NEEDS_INGEST]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PUSH_SECONDS = 10
-
-
-@pytest.fixture
-def ingest(live_server, settings):
-    """nginx-rtmp on free ports; its HLS and record folders are the portal's."""
-    rtmp_port, http_port = free_port(), free_port()
-    upstream = live_server.url.removeprefix("http://").replace("localhost", "127.0.0.1")
-
-    def conf(prefix):
-        folders = {name: Path(prefix) / name for name in ("hls", "record")}
-        for folder in folders.values():
-            folder.mkdir()
-            folder.chmod(0o777)  # nginx's workers run as nobody when we are root
-        settings.LIVESTREAM_HLS_DIR = folders["hls"]
-        settings.LIVESTREAM_RECORD_DIR = folders["record"]
-        return render(
-            rtmp_port=rtmp_port,
-            http_port=http_port,
-            upstream=upstream,
-            hls_dir=folders["hls"],
-            record_dir=folders["record"],
-            prefix=prefix,
-        )
-
-    with running_nginx(conf) as prefix:
-        yield {
-            "rtmp": f"rtmp://127.0.0.1:{rtmp_port}/live",
-            "http": f"http://127.0.0.1:{http_port}",
-            "prefix": Path(prefix),
-        }
 
 
 @pytest.fixture
@@ -85,18 +44,6 @@ def queued():
     task_enqueued.connect(record)
     yield seen
     task_enqueued.disconnect(record)
-
-
-def push(url, seconds=PUSH_SECONDS):
-    command = [
-        ffmpeg.ffmpeg_binary(),
-        *("-hide_banner", "-loglevel", "error", "-re"),
-        *("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25"),
-        *("-f", "lavfi", "-i", "sine"),
-        *("-t", str(seconds), "-c:v", "libx264", "-preset", "veryfast", "-g", "50"),
-        *("-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv", url),
-    ]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 def wait_for(check, timeout, step=0.2):
@@ -114,10 +61,10 @@ def segments_in(playlist):
 
 
 def test_a_push_goes_live_over_hls_and_becomes_a_replay_lesson(
-    ingest, org_tree, settings, queued, capsys, tmp_path
+    ingest, push, org_tree, settings, queued, capsys, tmp_path
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    event = add_event(org_tree["da-s1-b1"])
+    event = LiveEventFactory(parent=learning_home(org_tree["da-s1-b1"]))
     key, _ = keys.issue(event)
     playlist_url = f"{ingest['http']}/hls/{event.pk}.m3u8"
 
@@ -128,7 +75,7 @@ def test_a_push_goes_live_over_hls_and_becomes_a_replay_lesson(
     assert LiveEventPage.objects.get(pk=event.pk).status == LiveEventPage.SCHEDULED
 
     started = time.monotonic()
-    pusher = push(f"{ingest['rtmp']}/{event.pk}?key={key}")
+    pusher = push(f"{ingest['rtmp']}/{event.pk}?key={key}", seconds=PUSH_SECONDS)
     try:
 
         def playlist_with_segments():

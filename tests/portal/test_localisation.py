@@ -20,10 +20,7 @@ from portal.translation import OpenCCTranslator
 from search.index import rebuild as rebuild_search_index
 from sites.models import OrganisationPage
 from sites.site_index import get_site_index, site_root_paths
-
-from ..conftest import library
-from ..factories import DirectiveFactory
-from ..sites.test_site_index import index_matches_wagtail
+from tests.content.factories import DirectiveFactory, library
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +138,9 @@ def test_page_without_translations_has_no_switcher(client, home):
     assert "language-switcher" not in html and "hreflang" not in html
 
 
-def test_organisation_sites_serve_their_translations(client, org_tree, admin_user):
+def test_organisation_sites_serve_their_translations(
+    client, org_tree, admin_user, index_matches_wagtail
+):
     hant, translator = locale("zh-hant"), OpenCCTranslator({})
     machine_translate_page(org_tree["home"], hant, admin_user, translator)
     district = machine_translate_page(org_tree["da"], hant, admin_user, translator)

@@ -14,31 +14,6 @@ from django.test import Client
 from livestream import viewers
 from livestream.models import LiveEventPage
 
-from ..livestream.test_live_events import event  # noqa: F401 (fixture)
-from ..redis_server import redis_binary, running_redis
-
-pytestmark = pytest.mark.skipif(redis_binary() is None, reason="redis-server not installed")
-
-
-def redis_caches(url):
-    return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "portal",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-    }
-
-
-@pytest.fixture
-def redis_server(settings):
-    with running_redis() as server:
-        settings.REDIS_URL = server.url
-        settings.CACHES = redis_caches(server.url)
-        yield server
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-
 
 def test_the_cache_lives_in_redis(redis_server):
     cache.set("greeting", {"text": "学习贯彻"}, 60)
@@ -70,11 +45,7 @@ def test_viewers_are_counted_across_app_servers(redis_server, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_redis_that_is_down_gives_a_503_and_a_log_line(
-    redis_server,
-    event,  # noqa: F811
-    caplog,
-):
+def test_a_redis_that_is_down_gives_a_503_and_a_log_line(redis_server, event, caplog):
     LiveEventPage.objects.filter(pk=event.pk).update(status=LiveEventPage.LIVE)
     client = Client(raise_request_exception=False)
     beat = client.post(f"/api/live/{event.pk}/heartbeat/", {"viewer": "viewer-aaaa"})

@@ -1,6 +1,6 @@
 """Login lockout (django-axes) and security headers."""
 
-from ..factories import UserFactory
+from tests.factories import UserFactory
 
 
 def test_admin_login_locks_after_five_failures(org_tree, client):

@@ -3,7 +3,6 @@
 
 import datetime
 import hashlib
-import json
 import re
 
 import pytest
@@ -14,10 +13,11 @@ from wagtail.documents.models import Document
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from screens import snapshots
-from screens.models import Device, DisplayGroup, EmergencyInsert, Playlist, PlayTally
-
-from ..conftest import column
-from ..factories import ArticleFactory, ImageFactory, UserFactory
+from screens.models import Device, EmergencyInsert, Playlist, PlayTally
+from tests.content.factories import ArticleFactory
+from tests.factories import ImageFactory, UserFactory
+from tests.screens.factories import DeviceFactory, DisplayGroupFactory, EmergencyInsertFactory
+from tests.sites.factories import column
 
 FEED = "/api/screens/v1/feed/"
 DEVICES = "/admin/snippets/content/device/"
@@ -35,16 +35,10 @@ def admin_client(client, db):
 
 
 @pytest.fixture
-def platform(db):
-    group = DisplayGroup.objects.create(name="地铁站台屏", slug="platform")
+def platform_group(db):
+    group = DisplayGroupFactory(name="地铁站台屏", slug="platform")
     snapshots.rebuild(group)  # the feed answers 503 until a snapshot exists
     return group
-
-
-def sidebar(html):
-    """The admin menu as text (the sidebar is rendered from JSON props)."""
-    props = re.search(r'<script id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S)
-    return json.dumps(json.loads(props.group(1)), ensure_ascii=False)
 
 
 def feed(client, token):
@@ -71,8 +65,8 @@ def register(client, group, name="西湖站上行 1 号屏"):
     return device, TOKEN_INPUT.search(page.content.decode()).group(1)
 
 
-def test_a_new_device_shows_its_token_once_and_keeps_only_its_hash(admin_client, platform):
-    device, token = register(admin_client, platform)
+def test_a_new_device_shows_its_token_once_and_keeps_only_its_hash(admin_client, platform_group):
+    device, token = register(admin_client, platform_group)
     assert device.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert device.token_hint == token[:6]
     stored = [str(v) for v in Device.objects.filter(pk=device.pk).values().get().values()]
@@ -83,8 +77,8 @@ def test_a_new_device_shows_its_token_once_and_keeps_only_its_hash(admin_client,
     assert token not in again and "已经显示过" in again
 
 
-def test_revoking_a_device_locks_it_out_of_the_feed(admin_client, platform):
-    device, token = register(admin_client, platform)
+def test_revoking_a_device_locks_it_out_of_the_feed(admin_client, platform_group):
+    device, token = register(admin_client, platform_group)
     url = f"{DEVICES}revoke/{device.pk}/"
     confirm = admin_client.get(url)
     assert confirm.status_code == 200 and "csrfmiddlewaretoken" in confirm.content.decode()
@@ -97,8 +91,8 @@ def test_revoking_a_device_locks_it_out_of_the_feed(admin_client, platform):
     assert "已停用" in listing
 
 
-def test_rotating_a_token_retires_the_old_one(admin_client, platform):
-    device, old = register(admin_client, platform)
+def test_rotating_a_token_retires_the_old_one(admin_client, platform_group):
+    device, old = register(admin_client, platform_group)
     response = admin_client.post(f"{DEVICES}rotate/{device.pk}/")
     assert response["Location"] == f"{DEVICES}token/{device.pk}/"
     new = TOKEN_INPUT.search(admin_client.get(response["Location"]).content.decode()).group(1)
@@ -107,10 +101,9 @@ def test_rotating_a_token_retires_the_old_one(admin_client, platform):
     assert feed(admin_client, new).status_code == 200
 
 
-def test_only_device_managers_may_revoke_or_rotate(client, platform):
-    device = Device(name="1 号屏", group=platform)
-    token = device.set_token()
-    device.save()
+def test_only_device_managers_may_revoke_or_rotate(client, platform_group):
+    device = DeviceFactory(name="1 号屏", group=platform_group)
+    token = device.token
     client.force_login(staff("viewer", "view_device"))
     for action in ["revoke", "rotate"]:
         assert client.get(f"{DEVICES}{action}/{device.pk}/").status_code == 403
@@ -125,12 +118,10 @@ def test_only_device_managers_may_revoke_or_rotate(client, platform):
     assert feed(client, token).status_code == 401
 
 
-def test_the_device_list_marks_offline_devices(admin_client, platform):
+def test_the_device_list_marks_offline_devices(admin_client, platform_group):
     now = timezone.now()
     for name, seen in [("在线屏", now), ("掉线屏", now - datetime.timedelta(minutes=10))]:
-        device = Device(name=name, group=platform, last_seen_at=seen, player_version="1.2")
-        device.set_token()
-        device.save()
+        DeviceFactory(name=name, group=platform_group, last_seen_at=seen, player_version="1.2")
     html = admin_client.get(DEVICES).content.decode()
     rows = {
         name: html[html.index(name) :][:3000].split("</tr>")[0] for name in ["在线屏", "掉线屏"]
@@ -152,12 +143,12 @@ def playlist_data(groups, clip, name="早高峰轮播"):
     return data
 
 
-def test_the_playlist_form_refuses_a_clip_a_group_cannot_play(admin_client, platform):
-    platform.clip_formats = "mp4"
-    platform.save()
-    car = DisplayGroup.objects.create(name="车厢屏", slug="car", clip_formats="mp4,webm")
+def test_the_playlist_form_refuses_a_clip_a_group_cannot_play(admin_client, platform_group):
+    platform_group.clip_formats = "mp4"
+    platform_group.save()
+    car = DisplayGroupFactory(name="车厢屏", slug="car", clip_formats="mp4,webm")
     webm = Document.objects.create(title="宣传片", file=ContentFile(b"webm", name="promo.webm"))
-    response = admin_client.post(f"{PLAYLISTS}add/", playlist_data([platform, car], webm))
+    response = admin_client.post(f"{PLAYLISTS}add/", playlist_data([platform_group, car], webm))
     assert response.status_code == 200
     assert "“宣传片”的格式（.webm）不能在“地铁站台屏”播放" in response.content.decode()
     assert "车厢屏”播放" not in response.content.decode()
@@ -166,7 +157,7 @@ def test_the_playlist_form_refuses_a_clip_a_group_cannot_play(admin_client, plat
     # The same clip for the group that plays WebM, or an MP4 for both, is fine.
     assert admin_client.post(f"{PLAYLISTS}add/", playlist_data([car], webm)).status_code == 302
     mp4 = Document.objects.create(title="微党课", file=ContentFile(b"mp4", name="lesson.mp4"))
-    data = playlist_data([platform, car], mp4, name="微党课轮播")
+    data = playlist_data([platform_group, car], mp4, name="微党课轮播")
     assert admin_client.post(f"{PLAYLISTS}add/", data).status_code == 302
     playlist = Playlist.objects.get(name="微党课轮播")
     assert set(playlist.groups.values_list("slug", flat=True)) == {"platform", "car"}
@@ -186,14 +177,14 @@ def insert_data(groups, **extra):
     }
 
 
-def test_an_insert_saved_in_the_admin_is_approved_by_its_author(client, platform):
+def test_an_insert_saved_in_the_admin_is_approved_by_its_author(client, platform_group):
     duty = staff("duty-officer", "add_emergencyinsert", "change_emergencyinsert")
     client.force_login(duty)
-    response = client.post(f"{INSERTS}add/", insert_data([platform]))
+    response = client.post(f"{INSERTS}add/", insert_data([platform_group]))
     assert response.status_code == 302, response.content.decode()[:2000]
     insert = EmergencyInsert.objects.get()
     assert insert.approved_by == duty
-    assert list(insert.groups.all()) == [platform]
+    assert list(insert.groups.all()) == [platform_group]
     assert "duty-officer" in client.get(INSERTS).content.decode()
 
     # Someone else edits it: they are its approver now; the form has no approver field.
@@ -201,53 +192,46 @@ def test_an_insert_saved_in_the_admin_is_approved_by_its_author(client, platform
     client.force_login(chief)
     form = client.get(f"{INSERTS}edit/{insert.pk}/").content.decode()
     assert 'name="approved_by"' not in form
-    data = insert_data([platform], title="临时停运（更新）", approved_by=duty.pk)
+    data = insert_data([platform_group], title="临时停运（更新）", approved_by=duty.pk)
     assert client.post(f"{INSERTS}edit/{insert.pk}/", data).status_code == 302
     assert EmergencyInsert.objects.get().approved_by == chief
 
 
-def test_only_superusers_and_holders_of_the_add_permission_create_inserts(client, platform):
+def test_only_superusers_and_holders_of_the_add_permission_create_inserts(client, platform_group):
     client.force_login(staff("watcher", "change_emergencyinsert"))
-    response = client.post(f"{INSERTS}add/", insert_data([platform]))
+    response = client.post(f"{INSERTS}add/", insert_data([platform_group]))
     assert response.status_code in (302, 403) and not EmergencyInsert.objects.exists()
     assert response.status_code == 403 or response["Location"] == "/admin/"
 
 
-def test_an_insert_refuses_a_clip_its_groups_cannot_play(admin_client, platform):
-    platform.clip_formats = "mp4"
-    platform.save()
+def test_an_insert_refuses_a_clip_its_groups_cannot_play(admin_client, platform_group):
+    platform_group.clip_formats = "mp4"
+    platform_group.save()
     webm = Document.objects.create(title="预警片", file=ContentFile(b"webm", name="warn.webm"))
-    response = admin_client.post(f"{INSERTS}add/", insert_data([platform], clip=webm.pk))
+    response = admin_client.post(f"{INSERTS}add/", insert_data([platform_group], clip=webm.pk))
     assert response.status_code == 200
     assert "“预警片”的格式（.webm）不能在“地铁站台屏”播放" in response.content.decode()
     assert not EmergencyInsert.objects.exists()
 
 
 @pytest.fixture
-def played(home, platform):
+def played(home, platform_group):
     """Two groups, their devices and a week of tallies for a page, an image, a clip and an
     emergency insert."""
-    car = DisplayGroup.objects.create(name="车厢屏", slug="car", poll_interval=30)
+    car = DisplayGroupFactory(name="车厢屏", slug="car", poll_interval=30)
     page = ArticleFactory(parent=column(home, "news"), title="学习贯彻全会精神")
     image = ImageFactory(title="站台宣传画")
     clip = Document.objects.create(title="微党课", file=ContentFile(b"mp4", name="lesson.mp4"))
-    insert = EmergencyInsert.objects.create(
-        title="临时停运", text="…", ends_at=timezone.now() + datetime.timedelta(hours=1)
-    )
+    insert = EmergencyInsertFactory(title="临时停运", text="…", minutes=60)
     now, today = timezone.now(), timezone.localdate()
     devices = []
     for group, name, seen in [
-        (platform, "站台 1 号屏", now),
-        (platform, "站台 2 号屏", now - datetime.timedelta(hours=2)),  # offline
+        (platform_group, "站台 1 号屏", now),
+        (platform_group, "站台 2 号屏", now - datetime.timedelta(hours=2)),  # offline
         (car, "车厢 1 号屏", None),  # never seen: offline
     ]:
-        device = Device(name=name, group=group, last_seen_at=seen)
-        device.set_token()
-        device.save()
-        devices.append(device)
-    gone = Device(name="已停用屏", group=car, revoked_at=now)  # revoked: not listed
-    gone.set_token()
-    gone.save()
+        devices.append(DeviceFactory(name=name, group=group, last_seen_at=seen))
+    DeviceFactory(name="已停用屏", group=car, revoked_at=now)  # revoked: not listed
     keys = [f"page:{page.pk}", f"image:{image.pk}", f"clip:{clip.pk}", f"emergency:{insert.pk}"]
     return {
         "devices": devices,
@@ -306,15 +290,15 @@ def test_the_plays_report_costs_the_same_queries_for_more_rows(
     PlayTally.objects.all().delete()
     tally(played, days=7)
     for n in range(20):
-        device = Device(name=f"备用屏 {n}", group=played["car"])
-        device.set_token()
-        device.save()
+        DeviceFactory(name=f"备用屏 {n}", group=played["car"])
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = admin_client.get(PLAYS).content.decode()
     assert "离线设备（22）" in html and all(t in html for t in played["titles"])
 
 
-def test_superusers_see_the_screen_admin_and_branch_editors_do_not(client, org_tree, platform):
+def test_superusers_see_the_screen_admin_and_branch_editors_do_not(
+    client, org_tree, platform_group, sidebar
+):
     urls = [GROUPS, DEVICES, PLAYLISTS, INSERTS]
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     for url in urls + [f"{url}add/" for url in urls] + [PLAYS]:

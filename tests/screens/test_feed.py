@@ -11,51 +11,22 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.documents.models import Document
 
-from content.models import ArticlePage
 from screens import feeds, snapshots
 from screens.models import (
     Device,
     DisplayGroup,
-    EmergencyInsert,
-    Playlist,
-    PlaylistItem,
     PlaylistRule,
     PlayTally,
 )
-
-from ..conftest import column
-from ..factories import ImageFactory
+from tests.factories import ImageFactory
+from tests.screens.factories import (
+    DisplayGroupFactory,
+    EmergencyInsertFactory,
+    PlaylistItemFactory,
+)
 
 FEED = "/api/screens/v1/feed/"
 HEARTBEAT = "/api/screens/v1/heartbeat/"
-
-
-def create_device(group_slug, name="站台 1 号屏"):
-    out = io.StringIO()
-    call_command("create_screen_device", group_slug, name, stdout=out)
-    return out.getvalue().strip().splitlines()[-1]
-
-
-@pytest.fixture
-def platform(home):
-    group = DisplayGroup.objects.create(name="地铁站台屏", slug="platform", width=1920, height=1080)
-    still = ImageFactory(description="学习现场", file__width=2400, file__height=1600)
-    page = column(home, "news").add_child(
-        instance=ArticlePage(
-            title="学习贯彻全会精神",
-            slug="study",
-            channel_screen=True,
-            screen_title="学全会精神",
-            screen_image=still,
-            screen_duration=20,
-        )
-    )
-    playlist = Playlist.objects.create(name="日常轮播")
-    playlist.groups.add(group)
-    PlaylistItem.objects.create(playlist=playlist, page=page, sort_order=0)
-    PlaylistItem.objects.create(playlist=playlist, image=ImageFactory(), sort_order=1)
-    snapshots.rebuild(group)
-    return {"group": group, "page": page, "playlist": playlist, "token": create_device("platform")}
 
 
 def auth(token):
@@ -78,7 +49,7 @@ def test_snapshot_has_sized_media_with_digests(platform):
 
 
 def test_portrait_screens_get_the_portrait_still_or_the_landscape_one_whole(platform):
-    car = DisplayGroup.objects.create(name="车厢屏", slug="car", width=1080, height=1920)
+    car = DisplayGroupFactory(name="车厢屏", slug="car", width=1080, height=1920)
     platform["playlist"].groups.add(car)
     page = platform["page"]  # its still is 2400×1600, landscape
 
@@ -233,12 +204,12 @@ def test_tokens_are_stored_hashed(platform):
 
 def test_emergency_insert_overrides_with_a_short_ttl(client, platform):
     before = client.get(FEED, **auth(platform["token"]))["ETag"]
-    insert = EmergencyInsert.objects.create(
+    EmergencyInsertFactory(
+        groups=[platform["group"]],
         title="临时停运",
         text="因设备故障，2 号线暂停运营，请乘客改乘公交。",
-        ends_at=timezone.now() + datetime.timedelta(minutes=30),
+        minutes=30,
     )
-    insert.groups.add(platform["group"])
     snapshots.rebuild(platform["group"])
     response = client.get(FEED, HTTP_IF_NONE_MATCH=before, **auth(platform["token"]))
     assert response.status_code == 200 and response["ETag"] != before
@@ -265,7 +236,7 @@ def test_clips_the_group_cannot_play_are_left_out(platform):
     webm = Document.objects.create(title="宣传片", file=ContentFile(b"webm-bytes", name="a.webm"))
     mp4 = Document.objects.create(title="微党课", file=ContentFile(b"mp4-bytes", name="b.mp4"))
     for n, clip in enumerate([webm, mp4], start=2):
-        PlaylistItem.objects.create(playlist=platform["playlist"], clip=clip, sort_order=n)
+        PlaylistItemFactory(playlist=platform["playlist"], clip=clip, sort_order=n)
     items = snapshots.build_snapshot(group)["items"]
     clips = [i for i in items if i["id"].startswith("clip:")]
     assert [c["title"] for c in clips] == ["微党课"]

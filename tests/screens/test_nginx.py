@@ -6,21 +6,19 @@ nginx checks the signed link the feed hands out and answers from its one-second 
 is skipped, and the link logic is still tested in test_screens.py.
 """
 
-import datetime
 import time
 
 import pytest
 import requests
 from django.core.signals import request_started
-from django.utils import timezone
 
 from base.nginx import nginx_binary, running_nginx
 from base.ports import free_port
 from screens import snapshots
 from screens.management.commands.screens_nginx_conf import render
-from screens.models import EmergencyInsert
+from tests.screens.factories import EmergencyInsertFactory
 
-from .test_feed import FEED, platform  # noqa: F401 (fixture)
+FEED = "/api/screens/v1/feed/"
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -49,7 +47,7 @@ def portal_hits():
     request_started.disconnect(record)
 
 
-def test_nginx_answers_polls_from_its_cache(front, platform, portal_hits):  # noqa: F811
+def test_nginx_answers_polls_from_its_cache(front, platform, portal_hits):
     feed = requests.get(front + FEED, headers={"Authorization": f"Bearer {platform['token']}"})
     assert feed.status_code == 200 and feed.headers["ETag"]
     link = front + feed.headers["X-Poll-URL"]
@@ -64,7 +62,7 @@ def test_nginx_answers_polls_from_its_cache(front, platform, portal_hits):  # no
     assert len(portal_hits) - before < 10
 
 
-def test_nginx_refuses_bad_and_expired_links_without_the_portal(front, platform, portal_hits):  # noqa: F811
+def test_nginx_refuses_bad_and_expired_links_without_the_portal(front, platform, portal_hits):
     from screens.feeds import poll_link
 
     group, device = platform["group"], platform["group"].devices.get()
@@ -77,16 +75,13 @@ def test_nginx_refuses_bad_and_expired_links_without_the_portal(front, platform,
     assert len(portal_hits) == before
 
 
-def test_an_emergency_insert_gets_through_the_cache(front, platform):  # noqa: F811
+def test_an_emergency_insert_gets_through_the_cache(front, platform):
     feed = requests.get(front + FEED, headers={"Authorization": f"Bearer {platform['token']}"})
     link, etag = front + feed.headers["X-Poll-URL"], feed.headers["ETag"]
     assert requests.get(link, headers={"If-None-Match": etag}).status_code == 304
-    insert = EmergencyInsert.objects.create(
-        title="紧急插播",
-        text="列车晚点，请注意安全。",
-        ends_at=timezone.now() + datetime.timedelta(minutes=5),
+    insert = EmergencyInsertFactory(
+        groups=[platform["group"]], title="紧急插播", text="列车晚点，请注意安全。", minutes=5
     )
-    insert.groups.add(platform["group"])
     snapshots.rebuild(platform["group"])
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -17,9 +17,8 @@ from django.core.management import CommandError, call_command
 from search import elastic, index, query
 from search.models import SearchDocument
 from search.relevance import PAIRS, index_titles, misses
-
-from ..conftest import column, library, own_column
-from ..factories import ArticleFactory, DirectiveFactory
+from tests.content.factories import ArticleFactory, DirectiveFactory, library, own_column
+from tests.sites.factories import column
 
 pytestmark = pytest.mark.django_db
 

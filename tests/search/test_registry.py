@@ -13,18 +13,21 @@ from wagtail.search import index as wagtail_index
 
 from content.models import ArticlePage, DirectivePage, DisclosurePage, NoticePage
 from learning.models import (
-    AudiobookChapter,
     AudiobookPage,
-    CourseIndexPage,
     CoursePage,
     MicroLessonPage,
 )
 from livestream.models import LiveEventPage
 from search import index, query, registry
 from search.models import SearchDocument
-
-from ..conftest import column
-from ..factories import lesson_media
+from tests.content.factories import NoticeFactory
+from tests.learning.factories import (
+    AudiobookFactory,
+    CourseFactory,
+    LessonFactory,
+    learning_home,
+)
+from tests.sites.factories import column
 
 SEARCH_DIR = Path(registry.__file__).parent
 APPS_ABOVE = ("content", "learning", "livestream")
@@ -160,12 +163,13 @@ def test_the_filter_fields_stay():
 def test_wagtails_page_search_finds_text_only_a_registration_declared(org_tree):
     """MicroLessonPage lists no search_fields of its own: its summary reaches Wagtail's
     database backend (the admin's page search) through the registration alone."""
-    home = CourseIndexPage.objects.child_of(org_tree["home"]).get(slug="learning")
-    video = lesson_media("video", 60.0)
-    lesson = home.add_child(
-        instance=MicroLessonPage(
-            title="第一课", slug="lesson-one", video=video, summary="Marxism primer"
-        )
+    lesson = LessonFactory(
+        parent=learning_home(org_tree["home"]),
+        title="第一课",
+        slug="lesson-one",
+        video__duration=60.0,
+        speaker="",
+        summary="Marxism primer",
     )
     wagtail_index.insert_or_update_object(lesson)
     assert list(MicroLessonPage.objects.search("primer")) == [lesson]
@@ -173,33 +177,32 @@ def test_wagtails_page_search_finds_text_only_a_registration_declared(org_tree):
 
 def test_each_type_contributes_what_it_declared(org_tree):
     branch = org_tree["da-s1-b1"]
-    notice = column(branch, "notices").add_child(
-        instance=NoticePage(
-            title="召开党员大会",
-            slug="n1",
-            search_description="党员大会通知",
-            body="<p>全体<b>党员</b></p>",
-        )
+    notice = NoticeFactory(
+        parent=column(branch, "notices"),
+        title="召开党员大会",
+        slug="n1",
+        search_description="党员大会通知",
+        body="<p>全体<b>党员</b></p>",
     )
-    home = CourseIndexPage.objects.child_of(org_tree["home"]).get(slug="learning")
-    lesson = home.add_child(
-        instance=MicroLessonPage(
-            title="党课",
-            slug="l1",
-            video=lesson_media("video", 60.0),
-            speaker="李老师",
-            category="dangke",
-            summary="十分钟党课",
-            transcript="<p>初心使命</p>",
-        )
+    home = learning_home(org_tree["home"])
+    lesson = LessonFactory(
+        parent=home,
+        title="党课",
+        slug="l1",
+        video__duration=60.0,
+        speaker="李老师",
+        category="dangke",
+        summary="十分钟党课",
+        transcript="<p>初心使命</p>",
     )
-    book = AudiobookPage(
-        title="党史故事", slug="b1", narrator="王播音", description="<p>简介" + "长" * 400 + "</p>"
+    book = AudiobookFactory(
+        parent=home,
+        title="党史故事",
+        slug="b1",
+        narrator="王播音",
+        description="<p>简介" + "长" * 400 + "</p>",
+        chapters=[{"title": "第一章", "transcript": "红船精神", "duration": 60.0}],
     )
-    book.chapters.add(
-        AudiobookChapter(title="第一章", transcript="红船精神", audio=lesson_media("audio", 60.0))
-    )
-    home.add_child(instance=book)
     extract = {
         page.pk: registry.REGISTRY[type(page)].extract(page) for page in (notice, lesson, book)
     }
@@ -228,11 +231,11 @@ def courses_registered(scratch_registry):
 
 
 def add_course(org_tree):
-    home = CourseIndexPage.objects.child_of(org_tree["da-s1-b1"]).get(slug="learning")
-    course = home.add_child(
-        instance=CoursePage(
-            title="入党教育课程", slug="ru-dang", description="<p>入党积极分子培训</p>"
-        )
+    course = CourseFactory(
+        parent=learning_home(org_tree["da-s1-b1"]),
+        title="入党教育课程",
+        slug="ru-dang",
+        description="<p>入党积极分子培训</p>",
     )
     course.save_revision().publish()  # (indexed on publish when registered)
     course.refresh_from_db()
@@ -284,9 +287,11 @@ def test_a_wrong_declaration_fails_at_startup(scratch_registry, declaration, mes
 
 def test_cascading_and_boost_follow_the_registration(client, org_tree, scratch_registry):
     registry.register(CoursePage, "course", "课程", summary="description", boost=2.0, cascades=True)
-    home = CourseIndexPage.objects.child_of(org_tree["home"]).get(slug="learning")
-    course = home.add_child(
-        instance=CoursePage(title="市级党课课程", slug="city-course", description="<p>积极分子</p>")
+    course = CourseFactory(
+        parent=learning_home(org_tree["home"]),
+        title="市级党课课程",
+        slug="city-course",
+        description="<p>积极分子</p>",
     )
     course.save_revision().publish()
     found = client.get(SEARCH, {"q": "积极分子", "org": "da-s1-b1"}).json()["results"]

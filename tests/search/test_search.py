@@ -6,9 +6,8 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from search import index, query
-
-from ..conftest import column, library, own_column
-from ..factories import ArticleFactory, DirectiveFactory
+from tests.content.factories import ArticleFactory, DirectiveFactory, library, own_column
+from tests.sites.factories import column
 
 SEARCH = "/api/v2/search/"
 

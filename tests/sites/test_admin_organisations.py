@@ -8,8 +8,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from sites.models import ColumnPage, OrganisationPage
 from sites.skeleton import skeleton_for
-
-from ..factories import UserFactory
+from tests.factories import UserFactory
 
 
 def org_form(**fields):

@@ -3,8 +3,9 @@ with Wagtail's filters and export; superusers see everything."""
 
 import pytest
 
-from ..conftest import column
-from ..factories import ArticleFactory, UserFactory
+from tests.content.factories import ArticleFactory
+from tests.factories import UserFactory
+from tests.sites.factories import column
 
 AUDIT = "/admin/audit/"
 

@@ -12,9 +12,9 @@ from wagtail.images.models import Image
 from wagtail.models import Page
 
 from sites.models import OrganisationAccess
-
-from ..conftest import column
-from ..factories import ArticleFactory, ImageFactory, UserFactory
+from tests.content.factories import ArticleFactory
+from tests.factories import ImageFactory, UserFactory
+from tests.sites.factories import column
 
 OWN, SIBLING, CHILD, PARENT = "da-s1", "da-s2", "da-s1-b1", "da"
 TARGETS = [OWN, SIBLING, CHILD, PARENT]

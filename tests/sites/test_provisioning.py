@@ -8,8 +8,7 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 from sites.models import ColumnPage, OrganisationAccess, OrganisationPage
 from sites.provisioning import ProvisioningError, provision_csv
 from sites.skeleton import skeleton_for
-
-from ..conftest import TREE_CSV, column
+from tests.sites.factories import TREE_CSV, column
 
 HEADER = "code,parent_code,name,kind,hostname\n"
 

@@ -5,10 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sites.models import OrganisationLeader
-from sites.provisioning import provision_csv
-
-from ..conftest import column
-from ..factories import ArticleFactory
+from tests.content.factories import ArticleFactory
+from tests.sites.factories import OrganisationFactory, column
 
 
 def test_every_site_by_hostname_and_by_path(org_tree, client):
@@ -107,8 +105,7 @@ def test_org_home_query_count_does_not_grow_with_sites_or_articles(
     # One item first, so the baseline already fetches the specific article rows.
     ArticleFactory(parent=column(org_tree["da-s1"], "news"), title="第一篇")
     before = count_queries(client, "da-s1.localhost")
-    rows = "".join(f"da-s1-x{n},da-s1,新支部{n},branch\n" for n in range(30))
-    provision_csv(("code,parent_code,name,kind\n" + rows).encode())
+    OrganisationFactory.create_batch(30, parent=org_tree["da-s1"], kind="branch")
     for slug in ["news", "notices", "disclosure", "profile"]:
         for n in range(8):
             ArticleFactory(parent=column(org_tree["da-s1"], slug), title=f"{slug}{n}")
@@ -162,25 +159,26 @@ def test_notices_until_they_expire_and_disclosure_items_in_their_columns(org_tre
 
     from django.utils import timezone
 
-    from content.models import DisclosurePage, NoticePage
+    from tests.content.factories import DisclosureFactory, NoticeFactory
 
     street = org_tree["da-s1"]
     now = timezone.now()
     notices = column(street, "notices")
-    notices.add_child(
-        instance=NoticePage(
-            title="本周组织生活会通知", slug="n1", expires_at=now + datetime.timedelta(days=3)
-        )
+    NoticeFactory(
+        parent=notices,
+        title="本周组织生活会通知",
+        slug="n1",
+        expires_at=now + datetime.timedelta(days=3),
     )
-    notices.add_child(
-        instance=NoticePage(
-            title="过期的通知", slug="n2", expires_at=now - datetime.timedelta(days=1)
-        )
+    NoticeFactory(
+        parent=notices, title="过期的通知", slug="n2", expires_at=now - datetime.timedelta(days=1)
     )
-    column(street, "disclosure").add_child(
-        instance=DisclosurePage(
-            title="第三季度党费收缴情况", slug="d1", category="dues", period="2026年第三季度"
-        )
+    DisclosureFactory(
+        parent=column(street, "disclosure"),
+        title="第三季度党费收缴情况",
+        slug="d1",
+        category="dues",
+        period="2026年第三季度",
     )
     listing = client.get("/notices/", HTTP_HOST="da-s1.localhost").content.decode()
     assert "本周组织生活会通知" in listing and "过期的通知" not in listing
