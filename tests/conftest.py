@@ -1,5 +1,9 @@
 """Fixtures every app's tests use: the portal home and the organisation trees, the
-directives filed in them, a live event, and the helpers more than one folder needs."""
+directives filed in them, the demo city, a live event, and the helpers more than one
+folder needs.
+
+The trees, the directives and the demo are shared data (tests/shared_data.py): built once
+and kept while the tests asking for them run, each test in a savepoint of its own."""
 
 import json
 import re
@@ -9,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.core import signals
-from django.core.cache import cache
 from django.db import close_old_connections
 from wagtail.models import Page, Site
 
@@ -18,24 +21,60 @@ from base.ports import free_port
 from learning import ffmpeg
 from livestream.management.commands.livestream_nginx_conf import RTMP_MODULE, render
 from portal.setup import ensure_portal_home
-from screens.feeds import forget_snapshots
 from sites.site_index import get_site_index
 
 from .content.factories import DirectiveFactory, library, own_column
+from .demo_snapshot import PASSWORD, DemoDatabase
 from .learning.factories import learning_home
 from .livestream.factories import LiveEventFactory
+from .shared_data import SharedData, fresh_caches, shared_fixture
 from .sites.factories import DEEP_CSV, TREE_CSV, provision_tree
+
+SHARED = pytest.StashKey[SharedData]()
+CURRENT = pytest.StashKey[pytest.Item]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The demo's tests come first, one after the other: pytest-xdist starts each worker on
+    a run of consecutive tests, so they share the first worker's one build of the demo.
+    (`--dist loadgroup` would say so outright, but pytest-xdist 3.8 no longer groups on
+    pytest 9.2: pytest-dev/pytest-xdist#1386.) A transactional one among them runs early
+    too, which is safe: the test database is copied back when the demo's tests are done.
+    Tests marked `long` come next, so that none of them starts late and holds up the end
+    of the run. Otherwise pytest-django's order stands (transactional tests last)."""
+    items.sort(
+        key=lambda item: ("demo" not in item.fixturenames, item.get_closest_marker("long") is None)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Shared data and the demo are switched before any fixture of the test runs, so
+    before pytest-django opens the test's own transaction."""
+    item.config.stash[CURRENT] = item
+    shared = item.config.stash.get(SHARED, None)
+    if shared is not None:
+        shared.prepare(item)
+
+
+@pytest.fixture(scope="session")
+def _shared_data(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    shared = SharedData(django_db_blocker, DemoDatabase(tmp_path_factory.mktemp("demo-var")))
+    shared.prepare(request.config.stash[CURRENT])
+    request.config.stash[SHARED] = shared
+    yield shared
+    del request.config.stash[SHARED]
+    shared.close()
+    with django_db_blocker.unblock():
+        shared.demo.discard()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # The site index version lives in the cache; the database is rolled back per test.
-    # The screen feed keeps copies of snapshots in process.
-    cache.clear()
-    forget_snapshots()
+    fresh_caches()
     yield
-    cache.clear()
-    forget_snapshots()
+    fresh_caches()
 
 
 @pytest.fixture
@@ -64,24 +103,25 @@ def request_signals():
 # --- organisations and what they publish ----------------------------------------------
 
 
-@pytest.fixture
-def home(db):
+@shared_fixture
+def home():
+    """The portal home: the city 测试市, its columns, groups and libraries."""
     return ensure_portal_home("测试市", "testcity")
 
 
-@pytest.fixture
+@shared_fixture
 def org_tree(home):
     """tests/sites/factories.py TREE_CSV: a district, two streets, a branch under each."""
     return provision_tree(TREE_CSV, home)
 
 
-@pytest.fixture
+@shared_fixture
 def deep(home):
     """tests/sites/factories.py DEEP_CSV: two districts, four levels below the city."""
     return provision_tree(DEEP_CSV, home)
 
 
-@pytest.fixture
+@shared_fixture
 def directives(deep):
     """One directive per place, titled after where it was issued."""
     made = {}
@@ -90,6 +130,20 @@ def directives(deep):
     for code in ["da", "da-s1", "da-s1-c1", "da-s1-c1-b1", "da-s1-c2", "db", "db-s1"]:
         made[code] = DirectiveFactory(parent=own_column(deep[code]), title=f"{code}文件")
     return made
+
+
+@pytest.fixture
+def demo(_shared_data, db, settings, monkeypatch):
+    """The demo city as `make run` loads it (`load_demo`, with the demo admin password),
+    built once per worker; the test database is its copy. `.output` is what the build
+    printed, `.var_dir` the VAR_DIR it wrote (the settings point there meanwhile)."""
+    demo = _shared_data.demo
+    if not demo.entered:  # a transactional test: swapped in after its own set-up
+        with _shared_data.blocker.unblock():
+            demo.enter()
+    settings.VAR_DIR = demo.var_dir
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", PASSWORD)
+    return demo
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ portrait in-car screen: the generated micro-video clips play and the directive s
 — on the car screen its portrait slide.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from portal.demo import demo_screen_tokens
 from screens.models import DisplayGroup
@@ -28,18 +25,16 @@ return img && img.complete && img.naturalWidth > 0 ? [img.naturalWidth, img.natu
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path, monkeypatch):
-    settings.VAR_DIR = tmp_path
-    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-2026")
-    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+def tokens(demo):
+    """A demo device's token per display group (`load_demo` keeps them in VAR_DIR)."""
     return {slug: token for slug, _, token in reversed(demo_screen_tokens())}
 
 
 def test_the_demo_playlist_plays_on_both_kinds_of_screen(
-    live_server, demo, tmp_path, chromium, wait, on_stage, screenshot
+    live_server, tokens, tmp_path, chromium, wait, on_stage, screenshot
 ):
     for slug, viewport in [("metro-platform", (960, 540)), ("metro-car", (540, 960))]:
-        token = demo[slug]
+        token = tokens[slug]
         snapshot = DisplayGroup.objects.get(slug=slug).snapshot
         items = {item["id"]: item for item in snapshot["items"]}
         clips = [key for key in items if key.startswith("clip:")]

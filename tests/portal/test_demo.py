@@ -1,5 +1,6 @@
 import io
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Page, Site
@@ -20,12 +21,9 @@ def counts():
     )
 
 
-def test_load_demo_builds_the_city_and_is_idempotent(db, monkeypatch, tmp_path, settings, client):
-    settings.VAR_DIR = tmp_path
-    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-2026")
-    out = io.StringIO()
-    call_command("load_demo", stdout=out, stderr=io.StringIO())
-    assert "admin / demo-pass-2026" in out.getvalue()
+def test_load_demo_builds_the_city_and_is_idempotent(demo, client):
+    # The one build of the demo this worker makes (tests/demo_snapshot.py), as it printed.
+    assert "admin / demo-pass-2026" in demo.output
     kinds = dict.fromkeys(["district", "street", "community", "branch"], 0)
     for kind in OrganisationPage.originals().values_list("kind", flat=True):
         if kind in kinds:
@@ -63,7 +61,7 @@ def test_load_demo_builds_the_city_and_is_idempotent(db, monkeypatch, tmp_path, 
     found = proofreading.find_words("严禁使用翻墙软件，深入开展两学一作", "正文")
     assert [f.kind for f in found] == ["banned", "wrong"]
     subscriber = WebhookSubscriber.objects.get()
-    assert subscriber.secret == (tmp_path / "demo-webhook-secret").read_text().strip()
+    assert subscriber.secret == (demo.var_dir / "demo-webhook-secret").read_text().strip()
 
     # The demo live event takes a push now (README: 直播), by the key its slug gets, and
     # members find it by searching.
@@ -81,6 +79,7 @@ def test_load_demo_builds_the_city_and_is_idempotent(db, monkeypatch, tmp_path, 
     assert [hit["title"] for hit in found["results"]] == [event.title]
 
 
+@pytest.mark.long  # builds the demo itself, on an empty database
 def test_generated_password_is_kept_outside_the_repo(db, monkeypatch, tmp_path, settings):
     settings.VAR_DIR = tmp_path
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)

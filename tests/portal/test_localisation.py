@@ -229,10 +229,7 @@ def test_update_translations_keeps_what_editors_changed(
 # --- Demo -----------------------------------------------------------------------------
 
 
-def test_demo_has_zh_hant_pages_made_by_opencc(settings, tmp_path, monkeypatch, client):
-    settings.VAR_DIR = tmp_path
-    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "demo-pass-2026")
-    call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+def test_demo_has_zh_hant_pages_made_by_opencc(demo, client):
     hant = Page.objects.live().filter(locale__language_code="zh-hant")
     home = hant.get(depth=2).specific
     district = hant.type(OrganisationPage).get(depth=3).specific

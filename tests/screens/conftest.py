@@ -3,17 +3,17 @@ by `create_screen_device` (its token as the command prints it)."""
 
 import io
 
-import pytest
 from django.core.management import call_command
 
 from screens import snapshots
 from tests.content.factories import ArticleFactory
 from tests.factories import ImageFactory
 from tests.screens.factories import DisplayGroupFactory, PlaylistFactory
+from tests.shared_data import shared_fixture
 from tests.sites.factories import column
 
 
-@pytest.fixture
+@shared_fixture
 def platform(home):
     group = DisplayGroupFactory(name="地铁站台屏", slug="platform", width=1920, height=1080)
     still = ImageFactory(description="学习现场", file__width=2400, file__height=1600)

@@ -18,12 +18,13 @@ from search import elastic, index, query
 from search.models import SearchDocument
 from search.relevance import PAIRS, index_titles, misses
 from tests.content.factories import ArticleFactory, DirectiveFactory, library, own_column
+from tests.shared_data import shared_fixture
 from tests.sites.factories import column
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_fixture
 def corpus(deep):
     city = DirectiveFactory(
         parent=library(deep["home"], "city"),

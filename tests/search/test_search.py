@@ -7,12 +7,13 @@ from wagtail.models import PageViewRestriction
 
 from search import index, query
 from tests.content.factories import ArticleFactory, DirectiveFactory, library, own_column
+from tests.shared_data import shared_fixture
 from tests.sites.factories import column
 
 SEARCH = "/api/v2/search/"
 
 
-@pytest.fixture
+@shared_fixture
 def corpus(deep):
     city = DirectiveFactory(
         parent=library(deep["home"], "city"),

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from sites.models import OrganisationAccess
 from tests.content.factories import ArticleFactory
 from tests.factories import ImageFactory, UserFactory
+from tests.shared_data import shared_fixture
 from tests.sites.factories import column
 
 OWN, SIBLING, CHILD, PARENT = "da-s1", "da-s2", "da-s1-b1", "da"
@@ -22,7 +23,7 @@ REACHABLE = {OWN, CHILD}
 ROLES = ["editors", "reviewers"]
 
 
-@pytest.fixture
+@shared_fixture
 def world(org_tree):
     """A draft article, an image and a document in every target organisation."""
     drafts, images, documents = {}, {}, {}
