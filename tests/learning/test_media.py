@@ -21,8 +21,10 @@ def make(tmp_path, name, *args):
     return path
 
 
-@pytest.fixture
-def clips(tmp_path):
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory):
+    """Short real files made once for the module's tests, which only read them."""
+    tmp_path = tmp_path_factory.mktemp("clips")
     src = ["-f", "lavfi", "-i", "testsrc=size=320x240:rate=10:duration=2"]
     tone = ["-f", "lavfi", "-i", "sine=frequency=440:duration=2"]
     return {
