@@ -25,7 +25,7 @@ from learning import ffmpeg
 
 BUCKET = "portal-media"
 KEYS = {"access_key": "portal-test", "secret_key": "portal-test-secret"}
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.server, pytest.mark.django_db]
 
 
 def storage_settings(endpoint):

@@ -6,6 +6,8 @@ import requests
 
 from kitchen.devtools.webhook_receiver import WebhookReceiver, sign
 
+pytestmark = pytest.mark.server
+
 SECRET = "test-secret"
 
 

@@ -29,7 +29,10 @@ from livestream.replay import make_replay
 from tests.learning.factories import learning_home
 from tests.livestream.factories import LiveEventFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 PUSH_SECONDS = 10
 
 

@@ -18,6 +18,8 @@ from base.nginx import nginx_binary, running_nginx
 from base.ports import free_port
 from screens.management.commands.screens_nginx_conf import render as screens_part
 
+pytestmark = pytest.mark.server
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 VENV_BIN = Path(sys.executable).parent

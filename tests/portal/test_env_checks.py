@@ -66,6 +66,7 @@ BAD = [
 ]
 
 
+@pytest.mark.server
 @pytest.mark.parametrize(("environ", "message"), BAD, ids=[str(e) for e, _ in BAD])
 def test_a_bad_value_stops_start_up_naming_the_variable(environ, message):
     result = start(**environ)
@@ -75,6 +76,7 @@ def test_a_bad_value_stops_start_up_naming_the_variable(environ, message):
     assert message in last, result.stderr[-2000:]
 
 
+@pytest.mark.server
 def test_good_production_values_start():
     result = start(
         DEBUG="0",

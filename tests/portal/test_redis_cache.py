@@ -14,6 +14,8 @@ from django.test import Client
 from livestream import viewers
 from livestream.models import LiveEventPage
 
+pytestmark = pytest.mark.server
+
 
 def test_the_cache_lives_in_redis(redis_server):
     cache.set("greeting", {"text": "学习贯彻"}, 60)

@@ -1,5 +1,7 @@
 """Login lockout (django-axes) and security headers."""
 
+import pytest
+
 from tests.factories import UserFactory
 
 
@@ -24,6 +26,7 @@ def test_admin_gets_its_own_csp_and_pages_get_the_strict_one(org_tree, client):
     assert page["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.server  # a production-settings process; no test database
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     """`manage.py check --deploy` with what production sets (DEBUG off, a real secret,
     HTTPS behind nginx): no warning at all."""

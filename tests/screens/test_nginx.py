@@ -21,6 +21,7 @@ from tests.screens.factories import EmergencyInsertFactory
 FEED = "/api/screens/v1/feed/"
 
 pytestmark = [
+    pytest.mark.server,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(nginx_binary() is None, reason="nginx not installed"),
 ]
