@@ -7,7 +7,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 from django.db import connection
 
-from screens.models import DisplayGroup
+from tests.screens.factories import DisplayGroupFactory
 
 FEED = "/api/screens/v1/feed/"
 
@@ -24,7 +24,7 @@ def lean_get(path=FEED, **headers):
 
 @pytest.mark.django_db
 def test_each_lean_request_sends_the_request_signals_once(request_signals):
-    group = DisplayGroup.objects.create(name="站台屏", slug="platform")
+    group = DisplayGroupFactory(name="站台屏", slug="platform")
     status, _ = lean_get(HTTP_AUTHORIZATION="Bearer not-a-token")
     assert status == "401 Unauthorized"
     assert request_signals == {"started": 1, "finished": 1}
