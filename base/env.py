@@ -3,8 +3,8 @@ the variable (ImproperlyConfigured), instead of a ValueError deep in the setting
 failure on the first request.
 
 `check_environment()` runs first thing in portal/settings/base.py; the helpers read one
-variable each. deploy/portal.env.example lists every variable (tests/test_env_checks.py
-keeps the two in step).
+variable each. deploy/portal.env.example lists every variable
+(tests/portal/test_env_checks.py keeps the two in step).
 """
 
 import os

@@ -187,13 +187,13 @@ def measure(args, branch_pages, users):
     awards_per_s = len(sample) / (time.perf_counter() - start)
 
     # Progress beats: a lesson with a known duration, members beating through it.
-    from tests.factories import lesson_media  # the same helper the tests use
+    from tests.learning.factories import LessonMediaFactory  # the tests' own factory
 
     home = branch_pages[0]
     learning_home = home.get_children().get(slug="learning")
     lesson = learning_home.add_child(
         instance=MicroLessonPage(
-            title="压测微课", slug="bench-lesson", video=lesson_media("video", 3600.0)
+            title="压测微课", slug="bench-lesson", video=LessonMediaFactory(duration=3600.0)
         )
     )
     key = f"lesson:{lesson.pk}"

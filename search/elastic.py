@@ -17,7 +17,7 @@ highlighter from the row's summary, so all backends show the same thing.
 
 No Elasticsearch server can be installed where this was written: the mapping, queries,
 bulk actions and alias swaps are tested offline, and against a live server only when
-ELASTICSEARCH_URL is set (tests/test_search_elasticsearch.py).
+ELASTICSEARCH_URL is set (tests/search/test_elasticsearch.py).
 """
 
 import functools

@@ -1,6 +1,6 @@
 """The relevance set: 44 everyday queries members type (simplified, traditional, partial
 words) and the page each must bring into the top 10 of the city's search over the demo
-portal, plus pinyin suggestions. Used by tests/test_search_relevance.py (SQLite and
+portal, plus pinyin suggestions. Used by tests/search/test_relevance.py (SQLite and
 PostgreSQL), the Elasticsearch test and bench/search.py."""
 
 D = "（演示）"

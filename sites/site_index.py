@@ -12,7 +12,7 @@ whenever a Site changes or a site root page moves, so every process rebuilds onc
 
 install_fast_page_urls() puts these lookups on wagtail.models.Page itself, so every
 page (specific or not, in templates, rich text and the API) takes the fast path. The
-results are identical to Wagtail's: tests/test_site_index.py compares them.
+results are identical to Wagtail's: tests/sites/test_site_index.py compares them.
 """
 
 import threading

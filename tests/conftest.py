@@ -1,35 +1,80 @@
+"""Fixtures every app's tests use: the portal home and the organisation trees, the
+directives filed in them, the demo city, a live event, and the helpers more than one
+folder needs.
+
+The trees, the directives and the demo are shared data (tests/shared_data.py): built once
+and kept while the tests asking for them run, each test in a savepoint of its own."""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.core import signals
-from django.core.cache import cache
 from django.db import close_old_connections
+from wagtail.models import Page, Site
 
-from content.models import DirectiveIndexPage
+from base.nginx import nginx_binary, running_nginx
+from base.ports import free_port
+from learning import ffmpeg
+from livestream.management.commands.livestream_nginx_conf import RTMP_MODULE, render
 from portal.setup import ensure_portal_home
-from screens.feeds import forget_snapshots
-from sites.models import ColumnPage, OrganisationPage
-from sites.provisioning import provision_csv
+from sites.site_index import get_site_index
 
-from .factories import DirectiveFactory
+from .content.factories import DirectiveFactory, library, own_column
+from .demo_snapshot import PASSWORD, DemoDatabase
+from .learning.factories import learning_home
+from .livestream.factories import LiveEventFactory
+from .shared_data import SharedData, fresh_caches, shared_fixture
+from .sites.factories import DEEP_CSV, TREE_CSV, provision_tree
 
-# A district with two streets, each with a branch: enough for own/sibling/child/parent.
-TREE_CSV = """code,parent_code,name,kind
-da,,甲区,district
-da-s1,da,甲区一街道,street
-da-s2,da,甲区二街道,street
-da-s1-b1,da-s1,一街道第一支部,branch
-da-s2-b1,da-s2,二街道第一支部,branch
-"""
+SHARED = pytest.StashKey[SharedData]()
+CURRENT = pytest.StashKey[pytest.Item]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The demo's tests come first, one after the other: pytest-xdist starts each worker on
+    a run of consecutive tests, so they share the first worker's one build of the demo.
+    (`--dist loadgroup` would say so outright, but pytest-xdist 3.8 no longer groups on
+    pytest 9.2: pytest-dev/pytest-xdist#1386.) A transactional one among them runs early
+    too, which is safe: the test database is copied back when the demo's tests are done.
+    Tests marked `long` come next, so that none of them starts late and holds up the end
+    of the run. Otherwise pytest-django's order stands (transactional tests last)."""
+    items.sort(
+        key=lambda item: ("demo" not in item.fixturenames, item.get_closest_marker("long") is None)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Shared data and the demo are switched before any fixture of the test runs, so
+    before pytest-django opens the test's own transaction."""
+    item.config.stash[CURRENT] = item
+    shared = item.config.stash.get(SHARED, None)
+    if shared is not None:
+        shared.prepare(item)
+
+
+@pytest.fixture(scope="session")
+def _shared_data(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    shared = SharedData(django_db_blocker, DemoDatabase(tmp_path_factory.mktemp("demo-var")))
+    shared.prepare(request.config.stash[CURRENT])
+    request.config.stash[SHARED] = shared
+    yield shared
+    del request.config.stash[SHARED]
+    shared.close()
+    with django_db_blocker.unblock():
+        shared.demo.discard()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # The site index version lives in the cache; the database is rolled back per test.
-    # The screen feed keeps copies of snapshots in process.
-    cache.clear()
-    forget_snapshots()
+    fresh_caches()
     yield
-    cache.clear()
-    forget_snapshots()
+    fresh_caches()
 
 
 @pytest.fixture
@@ -55,52 +100,28 @@ def request_signals():
         signal.connect(close_old_connections)
 
 
-@pytest.fixture
-def home(db):
+# --- organisations and what they publish ----------------------------------------------
+
+
+@shared_fixture
+def home():
+    """The portal home: the city 测试市, its columns, groups and libraries."""
     return ensure_portal_home("测试市", "testcity")
 
 
-@pytest.fixture
+@shared_fixture
 def org_tree(home):
-    provision_csv(TREE_CSV.encode("utf-8"))
-    orgs = {o.code: o for o in OrganisationPage.objects.all()}
-    orgs["home"] = home
-    return orgs
+    """tests/sites/factories.py TREE_CSV: a district, two streets, a branch under each."""
+    return provision_tree(TREE_CSV, home)
 
 
-def column(org, slug):
-    return ColumnPage.objects.descendant_of(org).get(slug=slug, depth=org.depth + 1)
-
-
-# Two districts; under da a street, a community and a branch (4 levels below the city).
-DEEP_CSV = """code,parent_code,name,kind
-da,,甲区,district
-da-s1,da,甲区一街道,street
-da-s1-c1,da-s1,一街道一社区,community
-da-s1-c1-b1,da-s1-c1,一社区第一支部,branch
-da-s1-c2,da-s1,一街道二社区,community
-db,,乙区,district
-db-s1,db,乙区一街道,street
-"""
-
-
-@pytest.fixture
+@shared_fixture
 def deep(home):
-    provision_csv(DEEP_CSV.encode())
-    orgs = {o.code: o for o in OrganisationPage.objects.all()}
-    orgs["home"] = home
-    return orgs
+    """tests/sites/factories.py DEEP_CSV: two districts, four levels below the city."""
+    return provision_tree(DEEP_CSV, home)
 
 
-def library(home, level):
-    return DirectiveIndexPage.objects.child_of(column(home, "topics")).get(level=level)
-
-
-def own_column(org):
-    return column(org, "directives").specific
-
-
-@pytest.fixture
+@shared_fixture
 def directives(deep):
     """One directive per place, titled after where it was issued."""
     made = {}
@@ -109,3 +130,136 @@ def directives(deep):
     for code in ["da", "da-s1", "da-s1-c1", "da-s1-c1-b1", "da-s1-c2", "db", "db-s1"]:
         made[code] = DirectiveFactory(parent=own_column(deep[code]), title=f"{code}文件")
     return made
+
+
+@pytest.fixture
+def demo(_shared_data, db, settings, monkeypatch):
+    """The demo city as `make run` loads it (`load_demo`, with the demo admin password),
+    built once per worker; the test database is its copy. `.output` is what the build
+    printed, `.var_dir` the VAR_DIR it wrote (the settings point there meanwhile)."""
+    demo = _shared_data.demo
+    if not demo.entered:  # a transactional test: swapped in after its own set-up
+        with _shared_data.blocker.unblock():
+            demo.enter()
+    settings.VAR_DIR = demo.var_dir
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", PASSWORD)
+    return demo
+
+
+@pytest.fixture
+def event(org_tree):
+    """A live event of branch da-s1-b1, ten minutes from now."""
+    return LiveEventFactory(parent=learning_home(org_tree["da-s1-b1"]))
+
+
+# --- checks more than one folder makes ------------------------------------------------
+
+
+def _wagtail_relevant(page):
+    # Wagtail's own definition (wagtail.models.Page._get_relevant_site_root_paths).
+    return tuple(
+        srp for srp in Site.get_site_root_paths() if page.url_path.startswith(srp.root_path)
+    )
+
+
+@pytest.fixture
+def wagtail_relevant():
+    """The site root paths Wagtail itself finds relevant for a page."""
+    return _wagtail_relevant
+
+
+@pytest.fixture
+def index_matches_wagtail():
+    """Whether the fast site index gives Wagtail's answer for every page."""
+
+    def check():
+        Site.clear_site_root_paths_cache()
+        index = get_site_index()
+        return all(index.relevant(p.url_path) == _wagtail_relevant(p) for p in Page.objects.all())
+
+    return check
+
+
+@pytest.fixture
+def sidebar():
+    """The admin menu of a page as text (the sidebar is rendered from JSON props)."""
+
+    def menu(html):
+        props = re.search(r'<script id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S)
+        return json.dumps(json.loads(props.group(1)), ensure_ascii=False)
+
+    return menu
+
+
+# --- real nginx-rtmp and an ffmpeg broadcaster ----------------------------------------
+
+
+@pytest.fixture
+def ingest(live_server, settings):
+    """nginx-rtmp on free ports; its HLS and record folders are the portal's. CI installs
+    nginx-light, libnginx-mod-rtmp and ffmpeg; without them the test is skipped."""
+    if nginx_binary() is None:
+        pytest.skip("nginx not installed")
+    if not Path(RTMP_MODULE).exists():
+        pytest.skip("libnginx-mod-rtmp not installed")
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg not installed")
+    rtmp_port, http_port = free_port(), free_port()
+    upstream = live_server.url.removeprefix("http://").replace("localhost", "127.0.0.1")
+
+    def conf(prefix):
+        folders = {name: Path(prefix) / name for name in ("hls", "record")}
+        for folder in folders.values():
+            folder.mkdir()
+            folder.chmod(0o777)  # nginx's workers run as nobody when we are root
+        settings.LIVESTREAM_HLS_DIR = folders["hls"]
+        settings.LIVESTREAM_RECORD_DIR = folders["record"]
+        return render(
+            rtmp_port=rtmp_port,
+            http_port=http_port,
+            upstream=upstream,
+            hls_dir=folders["hls"],
+            record_dir=folders["record"],
+            prefix=prefix,
+        )
+
+    with running_nginx(conf) as prefix:
+        yield {
+            "rtmp": f"rtmp://127.0.0.1:{rtmp_port}/live",
+            "http": f"http://127.0.0.1:{http_port}",
+            "prefix": Path(prefix),
+        }
+
+
+@pytest.fixture
+def push():
+    """Starts ffmpeg pushing a testsrc + sine stream to an RTMP URL for `seconds`; what is
+    still running at the end of the test is stopped."""
+    started = []
+
+    def start(url, seconds=10):
+        command = [
+            ffmpeg.ffmpeg_binary(),
+            *("-hide_banner", "-loglevel", "error", "-re"),
+            *("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25"),
+            *("-f", "lavfi", "-i", "sine"),
+            *("-t", str(seconds), "-c:v", "libx264", "-preset", "veryfast", "-g", "50"),
+            *("-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv", url),
+        ]
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def api_get(client):
+    """GET on the portal's own host (http://localhost), query parameters as keywords."""
+    return lambda url, **params: client.get(url, params, HTTP_HOST="localhost")

@@ -72,10 +72,13 @@ def main(argv):
     """`python -m tests.postgres COMMAND…`: run COMMAND with DATABASE_URL pointing at a
     throw-away cluster (make test runs the suite a second time this way). Without
     PostgreSQL installed: a loud notice and exit 0 on a developer's machine, failure in
-    CI (CI=true), where .ci/run installs it."""
+    CI (CI=true), where .ci/run installs it. `--available`: exit 0 if PostgreSQL is
+    installed, 1 if not."""
     if not argv:
-        print("usage: python -m tests.postgres COMMAND [ARGS…]", file=sys.stderr)
+        print("usage: python -m tests.postgres COMMAND [ARGS…] | --available", file=sys.stderr)
         return 2
+    if argv == ["--available"]:  # (for make test: where the server tests run)
+        return 0 if binaries() is not None else 1
     if binaries() is None:
         message = "PostgreSQL 未安装（apt-get install postgresql）：跳过 PostgreSQL 上的第二轮测试"
         print(f"*** {message} ***", file=sys.stderr)

@@ -7,12 +7,9 @@ from django.utils import timezone
 
 from learning import demo_media, progress
 from learning.media import LessonMedia
-from learning.models import CourseIndexPage, MicroLessonPage, StudyProgress
+from learning.models import StudyProgress
 from learning.processing import process
-from tests.factories import member
-
-from .chromium import start_chromium
-from .test_screen_player import wait
+from tests.learning.factories import LessonFactory, MemberFactory, learning_home
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,21 +44,22 @@ def lesson(home):
     media.file.save("resume.mp4", ContentFile(demo_media.make_lesson_clip(["接着学"])), save=False)
     LessonMedia.objects.bulk_create([media])
     process(media.pk)  # duration, poster (the worker's job)
-    learning = CourseIndexPage.objects.child_of(home).get(slug="learning")
-    return learning.add_child(
-        instance=MicroLessonPage(title="接着学的微课", slug="resume", video_id=media.pk)
+    return LessonFactory(
+        parent=learning_home(home), title="接着学的微课", slug="resume", video=media, speaker=""
     )
 
 
-def test_the_lesson_page_resumes_and_reports_progress(live_server, home, lesson, client):
-    user = member(home, "张三")  # the city stands in for a branch here
+def test_the_lesson_page_resumes_and_reports_progress(
+    live_server, home, lesson, client, chromium, wait
+):
+    user = MemberFactory(branch=home, name="张三")  # the city stands in for a branch here
     start = timezone.now() - timezone.timedelta(minutes=5)
     progress.record(user, f"lesson:{lesson.pk}", 0, "start", now=start)
     progress.record(
         user, f"lesson:{lesson.pk}", 3.5, "pause", now=start + timezone.timedelta(seconds=4)
     )
     client.force_login(user)
-    browser = start_chromium(1280, 800, ["--autoplay-policy=no-user-gesture-required"])
+    browser = chromium(1280, 800, ["--autoplay-policy=no-user-gesture-required"])
     try:
         browser.get(f"{live_server.url}/a11y/font/")  # any page, to set the cookie on the host
         browser.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value})

@@ -8,16 +8,12 @@ import time
 import pytest
 
 from livestream import keys
-
-from ..test_livestream import add_event
-from ..test_livestream_nginx import NEEDS_INGEST, ingest, push  # noqa: F401 (fixture)
-from .chromium import start_chromium
-from .test_screen_player import wait
+from tests.learning.factories import learning_home
+from tests.livestream.factories import LiveEventFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    *NEEDS_INGEST,
 ]
 
 STATE = """
@@ -30,16 +26,12 @@ return [v.currentTime, v.paused, v.readyState, String(v.src || v.currentSrc || '
 
 
 def test_the_page_starts_playing_when_the_event_goes_live(
-    live_server,
-    ingest,  # noqa: F811 (the fixture imported above)
-    home,
-    settings,
-    capsys,
+    live_server, ingest, push, home, settings, capsys, chromium, wait
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    event = add_event(home)
+    event = LiveEventFactory(parent=learning_home(home))
     key, _ = keys.issue(event)
-    browser = start_chromium(1280, 800, ["--autoplay-policy=no-user-gesture-required"])
+    browser = chromium(1280, 800, ["--autoplay-policy=no-user-gesture-required"])
     pusher = None
     try:
         browser.get(f"{live_server.url}{event.url}")

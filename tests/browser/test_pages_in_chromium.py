@@ -7,8 +7,6 @@ fail rather than skip, because they are the only check of what a member actually
 import pytest
 from selenium.webdriver.common.by import By
 
-from .chromium import start_chromium
-
 # The live server runs in another thread, so data must be committed; serialized_rollback
 # restores what migrations created (root page, locale) for the next test.
 pytestmark = [
@@ -18,10 +16,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def browser():
-    driver = start_chromium(390, 844)
-    yield driver
-    driver.quit()
+def browser(chromium):
+    return chromium(390, 844)
 
 
 def font_size(driver):

@@ -6,7 +6,6 @@ changed playlist. Durations and the poll interval are shortened in the stored sn
 (the models' validators do not allow 1 s items or 2 s polls) so the run stays short.
 """
 
-import datetime
 import io
 import json
 from urllib.request import urlopen
@@ -15,15 +14,17 @@ import pytest
 import websocket  # websocket-client, a dependency of selenium
 from django.core.management import call_command
 from django.core.signals import request_started
-from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from screens import snapshots
-from screens.models import Device, DisplayGroup, EmergencyInsert, Playlist, PlaylistItem, PlayTally
+from screens.models import Device, DisplayGroup, PlaylistItem, PlayTally
 from tests.factories import ImageFactory
-
-from .chromium import start_chromium
+from tests.screens.factories import (
+    DisplayGroupFactory,
+    EmergencyInsertFactory,
+    PlaylistFactory,
+    PlaylistItemFactory,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,12 +36,8 @@ ITEM_SECONDS = 1
 
 
 @pytest.fixture
-def browser():
-    driver = start_chromium(
-        1280, 720, ["--autoplay-policy=no-user-gesture-required"], exact_viewport=True
-    )
-    yield driver
-    driver.quit()
+def browser(chromium):
+    return chromium(1280, 720, ["--autoplay-policy=no-user-gesture-required"], exact_viewport=True)
 
 
 def publish(group):
@@ -56,49 +53,24 @@ def publish(group):
     return [item["id"] for item in snapshot["items"]]
 
 
-def on_stage(driver):
-    """(item id, caption, emergency overlay shown, online) as the page shows them."""
-    return driver.execute_script(
-        """const stage = document.querySelector('[data-testid="stage"]');
-        const caption = document.querySelector('[data-testid="caption"]');
-        const emergency = document.querySelector('[data-testid="emergency"]');
-        return [stage.dataset.item, caption.hidden ? "" : caption.textContent,
-                !emergency.hidden, stage.dataset.online];"""
-    )
-
-
-def screenshot(driver, path):
-    """After the cross-fade, so the picture matches the caption."""
-    wait(
-        driver,
-        lambda d: d.execute_script(
-            "const front = document.querySelector('.layer.is-front');"
-            "return !front || getComputedStyle(front).opacity === '1';"
-        ),
-        5,
-    )
-    assert driver.save_screenshot(str(path)) and path.stat().st_size > 5_000
-
-
-def wait(driver, condition, seconds=15, message="", every=0.1):
-    return WebDriverWait(driver, seconds, poll_frequency=every).until(
-        lambda d: condition(d), message
-    )
-
-
-def wait_for_items(driver, ids, count, seconds=15):
+@pytest.fixture
+def wait_for_items(on_stage, wait):
     """Wait until `count` item changes were seen on stage, all of them among `ids`."""
-    seen = []
 
-    def changed(d):
-        item = on_stage(d)[0]
-        if item and (not seen or seen[-1] != item):
-            assert item in ids, (item, ids)
-            seen.append(item)
-        return len(seen) > count
+    def watch(driver, ids, count, seconds=15):
+        seen = []
 
-    wait(driver, changed, seconds, f"stage showed only {seen}")
-    return seen
+        def changed(d):
+            item = on_stage(d)[0]
+            if item and (not seen or seen[-1] != item):
+                assert item in ids, (item, ids)
+                seen.append(item)
+            return len(seen) > count
+
+        wait(driver, changed, seconds, f"stage showed only {seen}")
+        return seen
+
+    return watch
 
 
 class DevTools:
@@ -171,27 +143,25 @@ def requests_seen():
 
 
 def test_player_plays_survives_the_network_going_away_and_follows_changes(
-    live_server, browser, tmp_path, requests_seen
+    live_server, browser, tmp_path, requests_seen, on_stage, wait, wait_for_items, screenshot
 ):
-    group = DisplayGroup.objects.create(
+    group = DisplayGroupFactory(
         name="一号线站台屏", slug="line1", width=1280, height=720, poll_interval=10
     )
     DisplayGroup.objects.filter(pk=group.pk).update(poll_interval=POLL)  # below the validator
-    playlist = Playlist.objects.create(name="日常轮播")
-    playlist.groups.add(group)
     colours = ["#c8102e", "#1f5fa8", "#2e8b57"]
-    first, second = (
-        PlaylistItem.objects.create(
-            playlist=playlist,
-            image=ImageFactory(file__width=1600, file__height=900, file__color=colour),
-            title=title,
-            duration=5,
-            sort_order=n,
-        )
-        for n, (colour, title) in enumerate(
-            zip(colours[:2], ["文明乘车 礼让先行", "安全出行"], strict=True)
-        )
+    playlist = PlaylistFactory(
+        groups=[group],
+        items=[
+            {
+                "image": ImageFactory(file__width=1600, file__height=900, file__color=colour),
+                "title": title,
+                "duration": 5,
+            }
+            for colour, title in zip(colours[:2], ["文明乘车 礼让先行", "安全出行"], strict=True)
+        ],
     )
+    first, second = PlaylistItem.objects.filter(playlist=playlist).order_by("sort_order")
     ids = publish(group)
     assert ids == [first.key, second.key]
     out = io.StringIO()
@@ -243,12 +213,9 @@ def test_player_plays_survives_the_network_going_away_and_follows_changes(
     # Back online: an emergency insert covers the playlist within a few polls.
     network(browser, devtools, offline=False)
     devtools.close()
-    insert = EmergencyInsert.objects.create(
-        title="临时停运",
-        text="因设备故障，一号线暂停运营，请乘客改乘公交。",
-        ends_at=timezone.now() + datetime.timedelta(minutes=30),
+    insert = EmergencyInsertFactory(
+        groups=[group], title="临时停运", text="因设备故障，一号线暂停运营，请乘客改乘公交。"
     )
-    insert.groups.add(group)
     publish(group)
     wait(browser, lambda d: on_stage(d)[2], 5 * POLL + 5, "no emergency overlay")
     overlay = browser.find_element(By.CSS_SELECTOR, '[data-testid="emergency"]')
@@ -266,7 +233,7 @@ def test_player_plays_survives_the_network_going_away_and_follows_changes(
     # The insert ends and the playlist changes: the overlay goes, the new item plays.
     insert.delete()
     second.delete()
-    third = PlaylistItem.objects.create(
+    third = PlaylistItemFactory(
         playlist=playlist,
         image=ImageFactory(file__width=1600, file__height=900, file__color=colours[2]),
         title="新线路开通",

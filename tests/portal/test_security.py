@@ -1,0 +1,57 @@
+"""Login lockout (django-axes) and security headers."""
+
+import pytest
+
+from tests.factories import UserFactory
+
+
+def test_admin_login_locks_after_five_failures(org_tree, client):
+    UserFactory(username="secretary", is_staff=True, groups=["da-s1:editors"])
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "secretary", "password": "wrong"})
+    locked = client.post("/admin/login/", {"username": "secretary", "password": "correct-horse-9"})
+    assert locked.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address is not affected.
+    UserFactory(username="other", is_staff=True, groups=["da-s2:editors"])
+    ok = client.post("/admin/login/", {"username": "other", "password": "correct-horse-9"})
+    assert ok.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_admin_gets_its_own_csp_and_pages_get_the_strict_one(org_tree, client):
+    admin_csp = client.get("/admin/login/")["Content-Security-Policy"]
+    assert "'unsafe-inline'" in admin_csp and "object-src 'none'" in admin_csp
+    page = client.get("/", HTTP_HOST="localhost")
+    assert "'unsafe-inline'" not in page["Content-Security-Policy"]
+    assert page["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.server  # a production-settings process; no test database
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    """`manage.py check --deploy` with what production sets (DEBUG off, a real secret,
+    HTTPS behind nginx): no warning at all."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "PORTAL_VAR_DIR": str(tmp_path),
+    }
+    for name in ("DATABASE_URL", "REDIS_URL", "SECURE_COOKIES", "AWS_STORAGE_BUCKET_NAME"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
