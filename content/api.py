@@ -14,7 +14,15 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
-from base.api import ERRORS, ApiError, not_modified_or_headers, paginate
+from base.api import (
+    ERRORS,
+    IsoDate,
+    Locale,
+    PageNumber,
+    not_modified_or_headers,
+    one_of,
+    paginate,
+)
 from sites.api import organisation_or_404
 from sites.tree import below_path_q, descendants_q
 
@@ -114,18 +122,14 @@ def directives(
     request,
     response: HttpResponse,
     org: str = "",
-    level: str = "",
-    since: datetime.date | None = None,
-    page: int = 1,
-    locale: str = "",
+    level: one_of(DirectiveLevel.values, "只要这一级别的精神") | None = None,
+    since: IsoDate | None = None,
+    page: PageNumber = 1,
+    locale: Locale = None,
 ):
     """Directives visible at organisation `org` (default: the city), newest first.
     `level` narrows to one level; `since` to directives issued on or after that date;
     `locale` (zh-hans, zh-hant, en; default zh-hans) picks the language version."""
-    if level and level not in DirectiveLevel.values:
-        raise ApiError(
-            400, "bad_level", f"级别 {level} 无效，应为 {', '.join(DirectiveLevel.values)}"
-        )
     organisation = organisation_or_404(org, locale)
     cached = not_modified_or_headers(request, response, content_version.current())
     if cached is not None:
@@ -147,8 +151,8 @@ def articles(
     response: HttpResponse,
     org: str = "",
     subtree: bool = False,
-    page: int = 1,
-    locale: str = "",
+    page: PageNumber = 1,
+    locale: Locale = None,
 ):
     """Articles of organisation `org`; with `subtree=1` also those of every organisation
     below it. `locale` (default zh-hans) picks the language version."""

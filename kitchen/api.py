@@ -1,8 +1,9 @@
 """The change feed API (django-ninja), mounted by portal/api.py under /api/v2/changes/."""
 
 import datetime
+from typing import Annotated
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from base.api import ERRORS, ApiError
 
@@ -34,11 +35,13 @@ class ChangeList(Schema):
     summary="内容变更流",
     operation_id="content_api_change_feed",  # as in the schema before the feed left content/
 )
-def change_feed(request, since: str = "", limit: int = 100):
+def change_feed(
+    request,
+    since: str = "",
+    limit: Annotated[int, Query(ge=1, le=500, description="每次最多几条")] = 100,
+):
     """Every publish, unpublish, expiry, move and delete after the cursor `since`, oldest first.
     Start without `since`; keep `next_cursor` for the next call."""
-    if not 1 <= limit <= 500:
-        raise ApiError(400, "bad_limit", "limit 应在 1 到 500 之间")
     try:
         rows, next_cursor, has_more = changes.changes_since(since, limit)
     except changes.BadCursor:

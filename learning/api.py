@@ -3,13 +3,26 @@ progress and points, leaderboards. `/me/` endpoints use the session (the web pla
 answer 401 JSON without one; POSTs need the CSRF token like any form."""
 
 import datetime
+from typing import Annotated
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.security import django_auth
+from pydantic import Field
 
-from base.api import ERRORS, ApiError, ErrorOut, paginate, url_of
+from base.api import (
+    ERRORS,
+    MAX_ID,
+    SESSION_POST_ERRORS,
+    ApiError,
+    ErrorOut,
+    Locale,
+    PageNumber,
+    one_of,
+    paginate,
+    url_of,
+)
 from sites.api import organisation_or_404
 from sites.tree import descendants_q
 
@@ -18,6 +31,9 @@ from .models import CATEGORIES, AudiobookChapter, AudiobookPage, MicroLessonPage
 
 router = Router(tags=["学习"])
 AUTH_ERRORS = {**ERRORS, 401: ErrorOut}
+SCOPES = ("members", "branches", "composite")
+PERIODS = ("day", "week", "month", "year", "all")
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class LessonOut(Schema):
@@ -67,7 +83,7 @@ class AudiobookList(Schema):
 
 class ProgressIn(Schema):
     item: str
-    position_s: float
+    position_s: float = Field(allow_inf_nan=False)
     event: str = "beat"
 
 
@@ -210,11 +226,15 @@ def progress_out(row):
 
 
 @router.get("/lessons/", response={200: LessonList, **ERRORS}, summary="微课")
-def lessons(request, org: str = "", category: str = "", page: int = 1, locale: str = ""):
+def lessons(
+    request,
+    org: str = "",
+    category: one_of(dict(CATEGORIES), "只要这一类微课") | None = None,
+    page: PageNumber = 1,
+    locale: Locale = None,
+):
     """Micro-lessons under organisation `org` (default: the whole city), newest first;
     `locale` (default zh-hans) picks the language version."""
-    if category and category not in dict(CATEGORIES):
-        raise ApiError(400, "bad_category", f"类别应为 {', '.join(dict(CATEGORIES))}")
     organisation = organisation_or_404(org, locale)
     queryset = MicroLessonPage.objects.live().public().filter(descendants_q(organisation))
     if category:
@@ -224,7 +244,7 @@ def lessons(request, org: str = "", category: str = "", page: int = 1, locale: s
 
 
 @router.get("/audiobooks/", response={200: AudiobookList, **ERRORS}, summary="有声读物")
-def audiobooks(request, org: str = "", page: int = 1):
+def audiobooks(request, org: str = "", page: PageNumber = 1):
     """Audiobooks under organisation `org` with their chapters, audio URLs and durations."""
     organisation = organisation_or_404(org)
     queryset = (
@@ -247,7 +267,7 @@ def my_progress(request):
 
 @router.post(
     "/me/progress/",
-    response={200: ProgressSaved, **AUTH_ERRORS},
+    response={200: ProgressSaved, **SESSION_POST_ERRORS},
     auth=django_auth,
     url_name="learning_progress",
 )
@@ -281,21 +301,20 @@ def my_points(request):
 
 @router.get("/leaderboard/", response={200: Leaderboard, **ERRORS}, summary="积分排行")
 def leaderboard(
-    request, org: str = "", scope: str = "members", period: str = "week", year: int = 0
+    request,
+    org: str = "",
+    scope: one_of(SCOPES, "members 按积分，branches 按支部人均，composite 按年度综合") = "members",
+    period: one_of(PERIODS, "统计周期（composite 时总是 year）") = "week",
+    year: Annotated[int, Query(ge=2000, le=2100, description="composite 的年份，默认今年")]
+    | None = None,
 ):
     """Ranking in organisation `org`'s subtree: `scope=members` by points, `branches` by
     their members' average; `period` week, month or year (the current one).
     `scope=composite` is the yearly score: 60 % points (the subtree's best = 100) + 40 %
     the branch's evaluation, for `year` (default: this year)."""
-    if scope not in ("members", "branches", "composite"):
-        raise ApiError(400, "bad_scope", "scope 应为 members、branches 或 composite")
-    if period not in ("day", "week", "month", "year", "all"):
-        raise ApiError(400, "bad_period", "period 应为 day、week、month、year 或 all")
     organisation = organisation_or_404(org)
     if scope == "composite":
         year = year or timezone.localdate().year
-        if not 2000 <= year <= 2100:
-            raise ApiError(400, "bad_year", "year 应为四位年份")
         results = points.composite_ranking(organisation, year)
         period = "year"
     else:
@@ -324,11 +343,11 @@ def daily(request):
 
 @router.post(
     "/quizzes/{quiz_id}/attempts/",
-    response={200: AttemptOut, **AUTH_ERRORS},
+    response={200: AttemptOut, **SESSION_POST_ERRORS},
     auth=django_auth,
     summary="开始答题",
 )
-def start_attempt(request, quiz_id: int):
+def start_attempt(request, quiz_id: Id):
     """Start (or continue) an attempt: the questions without their answers, and when the
     attempt closes."""
     quiz = Quiz.objects.filter(pk=quiz_id).first()
@@ -348,11 +367,11 @@ def start_attempt(request, quiz_id: int):
 
 @router.post(
     "/attempts/{attempt_id}/answers/",
-    response={200: ScoreOut, 409: ErrorOut, **AUTH_ERRORS},
+    response={200: ScoreOut, 409: ErrorOut, **SESSION_POST_ERRORS},
     auth=django_auth,
     summary="交卷",
 )
-def submit_answers(request, attempt_id: int, body: AnswersIn):
+def submit_answers(request, attempt_id: Id, body: AnswersIn):
     """Hand in: `answers` maps question ids to the chosen option indexes. Once only, and
     before the attempt closes (409 otherwise)."""
     attempt = QuizAttempt.objects.filter(pk=attempt_id, user=request.auth).first()

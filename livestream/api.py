@@ -6,7 +6,7 @@ from django.db.models import Case, F, IntegerField, Q, When
 from django.utils import timezone
 from ninja import Router, Schema
 
-from base.api import ERRORS, ApiError, paginate, url_of
+from base.api import ERRORS, PageNumber, one_of, paginate, url_of
 from sites.api import organisation_or_404
 from sites.models import OrganisationPage
 from sites.tree import descendants_q
@@ -105,12 +105,15 @@ def event_out(event, organisation, request):
 
 
 @router.get("/live/", response={200: LiveEventList, **ERRORS}, summary="网络直播")
-def live_events(request, org: str = "", state: str = "all", page: int = 1):
+def live_events(
+    request,
+    org: str = "",
+    state: one_of(STATES, "直播中、未开始、回放、已结束或全部") = "all",
+    page: PageNumber = 1,
+):
     """Live events under organisation `org` (default: the whole city). `state`: `live`
     (直播中), `upcoming` (未开始), `replay` (回放), `ended` (已结束) or `all`: live first,
     then upcoming by start, then the rest newest first. `hls_url` is set while live."""
-    if state not in STATES:
-        raise ApiError(400, "bad_state", f"state 应为 {', '.join(STATES)}")
     organisation = organisation_or_404(org)
     now = timezone.now()
     E = LiveEventPage

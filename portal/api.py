@@ -9,15 +9,13 @@ from both.
 """
 
 from django.conf import settings
-from django.http import Http404
-from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Site
 
+from base.api import MAX_OFFSET, ApiError, JsonErrorsApi, bounded_int
 from content.api import router as content_router
 from kitchen.api import router as kitchen_router
 from learning.api import router as learning_router
@@ -47,7 +45,18 @@ class PortalPagesAPIViewSet(PagesAPIViewSet):
             queryset = queryset.filter(locale__language_code=settings.LANGUAGE_CODE)
         return queryset
 
+    def listing_view(self, request):
+        # Wagtail reads them with int(): 10**20 would reach the database as an OFFSET.
+        if "offset" in request.GET:
+            bounded_int(request.GET["offset"], "offset", 0, MAX_OFFSET)
+        if "limit" in request.GET:
+            bounded_int(request.GET["limit"], "limit", 0, settings.WAGTAILAPI_LIMIT_MAX)
+        return super().listing_view(request)
+
     def handle_exception(self, exc):
+        own_code = exc.code if isinstance(exc, ApiError) else None
+        if own_code:
+            exc = BadRequestError(str(exc))
         response = super().handle_exception(exc)
         if response.status_code >= 400 and isinstance(response.data, dict):
             message = (
@@ -56,6 +65,7 @@ class PortalPagesAPIViewSet(PagesAPIViewSet):
             code = "not_found" if response.status_code == 404 else "bad_request"
             if isinstance(exc, DRFValidationError):
                 code = "invalid"
+            code = own_code or code
             response.data = {"error": {"code": code, "message": str(message)}}
         return response
 
@@ -63,7 +73,7 @@ class PortalPagesAPIViewSet(PagesAPIViewSet):
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PortalPagesAPIViewSet)
 
-api = NinjaAPI(
+api = JsonErrorsApi(
     title="党建门户 API",
     version="2",
     description='上级精神级联、文章与内容变更流。错误格式：{"error": {"code", "message"}}。',
@@ -76,27 +86,3 @@ api.add_router("/v2/", kitchen_router)
 api.add_router("/v2/", learning_router)
 api.add_router("/v2/", live_router)
 api.add_router("/v2/", search_router)
-
-
-def error(request, status, code, message):
-    return api.create_response(
-        request, {"error": {"code": code, "message": message}}, status=status
-    )
-
-
-@api.exception_handler(HttpError)
-def http_error(request, exc):
-    return error(request, exc.status_code, getattr(exc, "code", "error"), str(exc))
-
-
-@api.exception_handler(ValidationError)
-def validation_error(request, exc):
-    details = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', [])[1:])}: {e.get('msg')}" for e in exc.errors
-    )
-    return error(request, 400, "invalid", f"参数无效：{details}")
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return error(request, 404, "not_found", "未找到")

@@ -1,15 +1,18 @@
 """GET /api/v2/search/ (django-ninja, in the OpenAPI schema)."""
 
-from ninja import Router, Schema
+from typing import Annotated
+
+from ninja import Query, Router, Schema
 from wagtail.models import Page
 
-from base.api import ERRORS, ApiError, locale_code
+from base.api import ERRORS, ApiError, Locale, locale_code
 from sites.api import organisation_or_404
 
 from . import query, registry, suggest
 
 router = Router(tags=["搜索"])
 PAGE_SIZE = 20
+MAX_PAGE = 500
 
 
 class HitOut(Schema):
@@ -42,9 +45,9 @@ def search(
     subtree: bool = True,
     type: str = "",  # noqa: A002 (the public parameter name)
     level: str = "",
-    year: int | None = None,
-    page: int = 1,
-    locale: str = "",
+    year: Annotated[int, Query(ge=1900, le=2100, description="只要这一年的")] | None = None,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="页码，1～500")] = 1,
+    locale: Locale = None,
 ):
     """Search live, public pages in Chinese (simplified or traditional): an organisation's
     own pages (and below it with `subtree=1`, the default) plus the directives cascaded to
@@ -52,8 +55,6 @@ def search(
     organisation over all results."""
     if type and type not in registry.kinds():
         raise ApiError(400, "bad_type", f"type 应为 {'、'.join(registry.kinds())} 之一")
-    if not 1 <= page <= 500:
-        raise ApiError(400, "bad_page", "page 应在 1 到 500 之间")
     organisation = organisation_or_404(org, locale) if org else None
     found = query.search(
         q,
