@@ -30,6 +30,7 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core import signals
+from django.core.exceptions import RequestDataTooBig
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection, transaction
 from django.db.models import F
@@ -38,6 +39,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+
+from base.api import BadJson, strict_json
 
 from .models import Device, DisplayGroup, PlayTally, hash_token
 
@@ -270,9 +273,9 @@ def parse_heartbeat(raw):
     if len(raw) > HEARTBEAT_MAX_BYTES:
         raise BadHeartbeat(f"心跳数据超过 {HEARTBEAT_MAX_BYTES // 1024} KB")
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadHeartbeat(f"不是有效的 JSON：{exc}") from None
+        data = strict_json(raw)  # no NaN/Infinity (jsonb refuses them), no deep nesting
+    except BadJson as exc:
+        raise BadHeartbeat(str(exc)) from None
     if not isinstance(data, dict):
         raise BadHeartbeat("心跳应为 JSON 对象")
     version = data.get("player_version", "")
@@ -292,15 +295,28 @@ def parse_heartbeat(raw):
         item, started, duration = play.get("item"), play.get("started_at"), play.get("duration")
         if not isinstance(item, str) or not ITEM_KEY.match(item):
             raise BadHeartbeat(f"{where}.item 应形如 page:12、image:3、clip:4 或 emergency:5")
-        when = parse_datetime(started) if isinstance(started, str) else None
-        if when is None or timezone.is_naive(when):
+        day = play_day(started)
+        if day is None:
             raise BadHeartbeat(f"{where}.started_at 应为带时区的 ISO 时间")
         if isinstance(duration, bool) or not isinstance(duration, int | float):
             raise BadHeartbeat(f"{where}.duration 应为秒数")
         if not 0 <= duration <= 3600:
             raise BadHeartbeat(f"{where}.duration 应在 0～3600 秒之间")
-        parsed.append((timezone.localdate(when), item, duration))
+        parsed.append((day, item, duration))
     return version, status, parsed
+
+
+def play_day(started):
+    """The local day of an ISO time with its offset, or None: not a string, not a real
+    date (month 13, 30 February), no offset, or a moment whose local day is past the
+    calendar (9999-12-31T23:59:59-14:00 is already the year 10000 here)."""
+    try:
+        when = parse_datetime(started) if isinstance(started, str) else None
+        if when is None or timezone.is_naive(when):
+            return None
+        return timezone.localdate(when)
+    except (ValueError, OverflowError):
+        return None
 
 
 def store_plays(device_id, plays):
@@ -336,7 +352,12 @@ def heartbeat(request):
     except Unauthorised as exc:
         return as_response(*error(401, "invalid_token", str(exc)))
     try:
-        version, status, plays = parse_heartbeat(request.body)
+        raw = request.body
+    except RequestDataTooBig:
+        message = f"心跳数据超过 {HEARTBEAT_MAX_BYTES // 1024} KB"
+        return as_response(*error(413, "too_large", message))
+    try:
+        version, status, plays = parse_heartbeat(raw)
     except BadHeartbeat as exc:
         return as_response(*error(400, "bad_heartbeat", str(exc)))
     with transaction.atomic():
