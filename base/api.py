@@ -22,7 +22,6 @@ from django.http import Http404, HttpResponseNotModified
 from django.http.multipartparser import MultiPartParserError, TooManyFilesSent
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
@@ -60,7 +59,7 @@ ERRORS = {400: ErrorOut, 404: ErrorOut}
 SESSION_POST_ERRORS = {**ERRORS, 401: ErrorOut, 403: ErrorOut, 413: ErrorOut}
 
 # The `page` parameter of every list: 1 to MAX_PAGE (past the last page: 404).
-PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description=gettext_lazy("页码，从 1 开始"))]
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="页码，从 1 开始")]
 
 
 def one_of(values, description):
@@ -71,7 +70,7 @@ def one_of(values, description):
 # The `locale` parameter: a content language code; absent means zh-hans.
 Locale = Annotated[
     Literal[tuple(code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES)] | None,
-    Query(description=gettext_lazy("内容语言，默认 zh-hans")),
+    Query(description="内容语言，默认 zh-hans"),
 ]
 
 

@@ -17,6 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
+from base.api import MAX_ID
+
 from . import ingest, viewers
 from .models import LiveEventPage
 
@@ -48,7 +50,12 @@ record_done = callback(lambda form: ingest.recording_done(form.get("name"), form
 def heartbeat(request, event_id):
     """A player says it is watching: {"state", "state_label", "viewers"} back, so the page
     also learns when the event goes live or ends."""
-    event = LiveEventPage.objects.live().public().filter(pk=event_id).first()
+    # An id past the column's range never names an event (and would overflow the query).
+    event = (
+        LiveEventPage.objects.live().public().filter(pk=event_id).first()
+        if event_id <= MAX_ID
+        else None
+    )
     if event is None:
         return JsonResponse({"error": {"code": "not_found", "message": "没有这个直播"}}, status=404)
     viewer = request.POST.get("viewer", "")

@@ -23,6 +23,8 @@ from livestream.api import router as live_router
 from search.api import router as search_router
 from sites.models import OrganisationPage
 
+from .openapi import add_outside_operations
+
 LOCALE_PARAMS = {"locale", "translation_of"}
 
 
@@ -73,7 +75,13 @@ class PortalPagesAPIViewSet(PagesAPIViewSet):
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PortalPagesAPIViewSet)
 
-api = JsonErrorsApi(
+
+class PortalApi(JsonErrorsApi):
+    def get_openapi_schema(self, **kwargs):
+        return add_outside_operations(super().get_openapi_schema(**kwargs))
+
+
+api = PortalApi(
     title="党建门户 API",
     version="2",
     description='上级精神级联、文章与内容变更流。错误格式：{"error": {"code", "message"}}。',
