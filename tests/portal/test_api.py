@@ -17,6 +17,12 @@ from tests.sites.factories import column
         ("/api/v2/directives/", {"page": "99"}, 404, "page_out_of_range"),
         ("/api/v2/directives/", {"page": "0"}, 400, "bad_page"),
         ("/api/v2/directives/", {"since": "yesterday"}, 400, "invalid"),
+        ("/api/v2/directives/", {"since": "0"}, 400, "invalid"),
+        ("/api/v2/directives/", {"locale": "xx"}, 400, "bad_locale"),
+        ("/api/v2/leaderboard/", {"scope": "planet"}, 400, "bad_scope"),
+        ("/api/v2/leaderboard/", {"period": "decade"}, 400, "bad_period"),
+        ("/api/v2/live/", {"state": "sleeping"}, 400, "bad_state"),
+        ("/api/v2/lessons/", {"category": "x"}, 400, "bad_category"),
         ("/api/v2/articles/", {"org": "nope"}, 404, "unknown_org"),
         ("/api/v2/articles/", {"page": "abc"}, 400, "invalid"),
         ("/api/v2/changes/", {"since": "%%%"}, 400, "bad_cursor"),
@@ -62,3 +68,32 @@ def test_openapi_schema_is_valid_and_docs_are_served(api_get, db):
         assert path in schema["paths"]
     docs = api_get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_the_schema_documents_every_public_endpoint_and_its_limits(api_get, db):
+    schema = api_get("/api/schema/").json()
+    paths = schema["paths"]
+    for path, method in [
+        ("/api/v2/pages/", "get"),
+        ("/api/screens/v1/feed/", "get"),
+        ("/api/screens/v1/heartbeat/", "post"),
+        ("/api/live/{event_id}/heartbeat/", "post"),
+    ]:
+        assert method in paths[path]
+
+    def parameter(path, name):
+        found = next(p for p in paths[path]["get"]["parameters"] if p["name"] == name)
+        options = found["schema"].get("anyOf", [found["schema"]])
+        return next(option for option in options if option.get("type") != "null")
+
+    assert parameter("/api/v2/leaderboard/", "scope")["enum"] == [
+        "members",
+        "branches",
+        "composite",
+    ]
+    assert parameter("/api/v2/directives/", "page")["minimum"] == 1
+    assert parameter("/api/v2/directives/", "locale")["enum"] == ["zh-hans", "zh-hant", "en"]
+    assert parameter("/api/v2/changes/", "limit")["maximum"] == 500
+    assert parameter("/api/v2/search/", "year")["maximum"] == 2100
+    assert parameter("/api/v2/pages/", "offset")["minimum"] == 0
+    assert "403" in paths["/api/v2/me/progress/"]["post"]["responses"]
