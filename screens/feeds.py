@@ -281,10 +281,12 @@ def parse_heartbeat(raw):
     version = data.get("player_version", "")
     status = data.get("status", {})
     plays = data.get("plays", [])
-    if not isinstance(version, str) or len(version) > 32:
+    if not isinstance(version, str) or len(version) > 32 or not storable(version):
         raise BadHeartbeat("player_version 应为不超过 32 字的字符串")
     if not isinstance(status, dict) or len(json.dumps(status)) > 4096:
         raise BadHeartbeat("status 应为不超过 4 KB 的 JSON 对象")
+    if not storable(json.dumps(status, ensure_ascii=False)):
+        raise BadHeartbeat("status 中不能有 NUL 字符或不成对的代理字符")
     if not isinstance(plays, list) or len(plays) > HEARTBEAT_MAX_PLAYS:
         raise BadHeartbeat(f"plays 应为最多 {HEARTBEAT_MAX_PLAYS} 条的列表")
     parsed = []
@@ -304,6 +306,16 @@ def parse_heartbeat(raw):
             raise BadHeartbeat(f"{where}.duration 应在 0～3600 秒之间")
         parsed.append((day, item, duration))
     return version, status, parsed
+
+
+def storable(text):
+    """Whether PostgreSQL can store this text: no NUL, no lone UTF-16 surrogate (JSON
+    allows both as escapes; text and jsonb columns refuse them)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text and "\\u0000" not in text  # (as JSON writes a NUL)
 
 
 def play_day(started):

@@ -41,6 +41,9 @@ def debug(request, settings):
             "NaN",
         ),
         ("[" * 50_000 + "]" * 50_000, "嵌套"),
+        ('{"status": {"note": "a\\u0000b"}}', "NUL"),
+        ('{"status": {"note": "\\ud86f"}}', "NUL"),
+        ('{"player_version": "1\\u0000"}', "player_version"),
         ('{"status": ' + '{"a": ' * 900 + "1" + "}" * 900 + "}", "嵌套"),
     ],
     ids=[
@@ -53,6 +56,9 @@ def debug(request, settings):
         "status-minus-infinity",
         "duration-nan",
         "nested-50000",
+        "status-nul",
+        "status-lone-surrogate",
+        "version-nul",
         "nested-900",
     ],
 )
