@@ -153,7 +153,12 @@ def due_deliveries(now, limit):
 
 def claim(deliveries, now):
     """Take a lease on each delivery so a second worker does not send it at the same time."""
-    lease = timedelta(seconds=_setting("PORTAL_WEBHOOK_TIMEOUT", 5.0) * 2 + 30)
+    # Long enough for the batch to be sent; a worker killed meanwhile leaves its deliveries
+    # to be sent again once the lease is over (at least once: receivers drop repeats).
+    seconds = _setting("PORTAL_WEBHOOK_LEASE", None)
+    if seconds is None:
+        seconds = _setting("PORTAL_WEBHOOK_TIMEOUT", 5.0) * 2 + 30
+    lease = timedelta(seconds=seconds)
     claimed = []
     for delivery in deliveries:
         taken = Delivery.objects.filter(

@@ -35,6 +35,9 @@ correctly signed POSTs):
   meant to be shorter than ``slow_seconds``), so it must treat the delivery as failed and
   retry it; the retry then shows up as a fresh acceptance, not as a duplicate;
 * ``"timeout"``: like ``"slow"`` but sleeps ``2 × slow_seconds``.
+
+``accept_seconds`` makes every accepted delivery take that long before its 200 (a receiver
+doing real work), e.g. to kill the sender in the middle of a batch.
 """
 
 from __future__ import annotations
@@ -158,6 +161,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"ok": True})
         else:
             receiver._accept(delivery_id, event_id, body)
+            if receiver.accept_seconds:
+                receiver._stopping.wait(receiver.accept_seconds)
             self._json(200, {"ok": True})
 
     def do_GET(self):
@@ -183,6 +188,7 @@ class WebhookReceiver:
         failure_modes=("500",),
         seed=None,
         slow_seconds: float = 2.0,
+        accept_seconds: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
         verbose: bool = False,
@@ -199,6 +205,7 @@ class WebhookReceiver:
         self.fail_share = fail_share
         self.failure_modes = tuple(failure_modes)
         self.slow_seconds = slow_seconds
+        self.accept_seconds = accept_seconds  # time taken to process an accepted delivery
         self.host = host
         self.port = port
         self.verbose = verbose
