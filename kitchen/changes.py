@@ -39,7 +39,9 @@ def record_many(pages, action, private=None, url_paths=None):
                 page_id=page.pk,
                 action=action,
                 page_type=f"{model._meta.app_label}.{model._meta.model_name}",
-                title=page.title[:255],
+                # A page turning private is dropped by id and path: its title is not
+                # repeated in the public feed.
+                title="" if action == ContentChange.Action.RESTRICT else page.title[:255],
                 url_path=url_paths(page) if url_paths else page.url_path,
                 channels=",".join(outbox.page_channels(page)),
                 private=visibility.is_restricted(page) if private is None else private,

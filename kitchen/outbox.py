@@ -97,7 +97,7 @@ def write_deliveries(events):
 
 def event_payload(change, page, channel):
     if change.action == "restrict":  # outlets only need to know what to drop
-        page_data = {"id": page.pk, "title": change.title, "url_path": change.url_path}
+        page_data = {"id": page.pk, "url_path": change.url_path}
     else:
         try:
             page_data = channel_payload(page, channel)
