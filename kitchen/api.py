@@ -15,7 +15,10 @@ router = Router(tags=["内容"])
 class ChangeOut(Schema):
     event_id: int = Field(description="与 Webhook 的 X-Portal-Event 相同")
     page_id: int
-    action: str
+    action: str = Field(
+        description="publish、unpublish、expire、move、delete，或 restrict（页面设了访问限制，"
+        "请像撤回一样下线）"
+    )
     type: str
     title: str
     url_path: str
@@ -41,7 +44,9 @@ def change_feed(
     limit: Annotated[int, Query(ge=1, le=500, description="每次最多几条")] = 100,
 ):
     """Every publish, unpublish, expiry, move and delete after the cursor `since`, oldest first.
-    Start without `since`; keep `next_cursor` for the next call."""
+    Start without `since`; keep `next_cursor` for the next call. Pages under a view
+    restriction never appear; a live page that comes under one gets a `restrict` event
+    (drop it), and a `publish` event when it is public again."""
     try:
         rows, next_cursor, has_more = changes.changes_since(since, limit)
     except changes.BadCursor:

@@ -7,7 +7,6 @@ migration moves them without touching a row.
 """
 
 import json
-import secrets
 import uuid
 from dataclasses import asdict
 
@@ -15,15 +14,14 @@ from django.db import models
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Task, TaskState
 
 from content.channels import CHANNEL_LABELS, CHANNELS
 from sites.models import OrganisationAccess
 from sites.tree import below_path_q
 
-
-def new_secret():
-    return secrets.token_urlsafe(32)
+from .signing import SECRET_MAX_LENGTH, new_secret, standard_secret, validate_secret
 
 
 class ContentChange(models.Model):
@@ -33,6 +31,8 @@ class ContentChange(models.Model):
         EXPIRE = "expire", "到期下线"
         MOVE = "move", "移动"
         DELETE = "delete", "删除"
+        # A live page came under a view restriction: outlets drop it as if unpublished.
+        RESTRICT = "restrict", _("设为非公开")
 
     id = models.BigAutoField(primary_key=True)
     page_id = models.BigIntegerField(db_index=True)
@@ -42,6 +42,9 @@ class ContentChange(models.Model):
     url_path = models.TextField()
     channels = models.CharField(max_length=32, default="web")
     at = models.DateTimeField(default=timezone.now)
+    # The page was under a view restriction (its own or an ancestor's) when this happened:
+    # the event stays out of the public change feed and reaches trusted subscribers only.
+    private = models.BooleanField(_("非公开内容"), default=False)
 
     class Meta:
         db_table = "content_contentchange"
@@ -57,14 +60,26 @@ class WebhookSubscriber(models.Model):
     url = models.URLField("接收地址", max_length=500)
     secret = models.CharField(
         "签名密钥",
-        max_length=128,
+        max_length=SECRET_MAX_LENGTH,
         default=new_secret,
-        help_text="接收方用它校验 X-Portal-Signature（HMAC-SHA256）",
+        validators=[validate_secret],
+        help_text=_(
+            "Standard Webhooks 密钥（whsec_ 开头）：接收方用它校验 webhook-signature。"
+            "填入其他字符串时按原样作为 HMAC 密钥，保存为 whsec_ 形式"
+        ),
     )
     channel_web = models.BooleanField("网站", default=True)
     channel_app = models.BooleanField("手机客户端", default=True)
     channel_screen = models.BooleanField("地铁屏", default=True)
     active = models.BooleanField("启用", default=True)
+    private_content = models.BooleanField(
+        _("接收非公开内容"),
+        default=False,
+        help_text=_(
+            "勾选后，设有访问限制（密码、登录或用户组）的页面的事件也会发送给此订阅方。"
+            "仅限可信的内部系统"
+        ),
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -74,6 +89,10 @@ class WebhookSubscriber(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.secret = standard_secret(self.secret)
+        super().save(*args, **kwargs)
 
     @property
     def channels(self):

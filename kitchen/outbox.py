@@ -5,19 +5,25 @@ row per subscriber and channel, in the same transaction as the change, so a comm
 has its deliveries or did not happen. A worker (django-tasks, `manage.py db_worker`) sends
 them later: publishing never waits for a receiver.
 
-Sending: JSON POST, `X-Portal-Signature: sha256=<HMAC-SHA256(secret, body)>`,
-`X-Portal-Event: <change id>`, `X-Portal-Delivery: <delivery UUID>` (the same on every retry,
-so receivers can drop repeats). A failure (timeout, refused or closed connection, non-2xx)
+Sending: JSON POST signed the Standard Webhooks way (kitchen/signing.py): `webhook-id`
+(the delivery UUID, the same on every retry), `webhook-timestamp` (this attempt),
+`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, plus
+`X-Portal-Event: <change id>`. A failure (timeout, refused or closed connection, non-2xx)
 is retried with exponential backoff and jitter; after PORTAL_WEBHOOK_MAX_ATTEMPTS it becomes
 a dead letter, listed in the admin with a retry button.
+
+Delivery is at least once: a worker killed after a receiver accepted a delivery but before
+it was marked delivered sends it again once its lease has expired. Receivers drop repeats
+by `webhook-id`.
+
+Private pages: events of pages under a view restriction go only to subscribers with
+`private_content` ticked (kitchen/visibility.py).
 
 Order: per subscriber and page, a delivery is only sent once every earlier event for that
 page is delivered (or dead), so receivers see a page's events in order. Dead letters do not
 hold the queue up; the event id lets receivers drop an out-of-date retry.
 """
 
-import hashlib
-import hmac
 import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +36,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from .models import Delivery, WebhookSubscriber
+from .signing import signature_headers
 
 
 def _setting(name, default):
@@ -42,6 +49,7 @@ EVENT_NAMES = {
     "expire": "page.expired",
     "move": "page.moved",
     "delete": "page.deleted",
+    "restrict": "page.restricted",  # came under a view restriction: drop it like unpublished
 }
 
 
@@ -55,43 +63,54 @@ def channel_payload(page, channel):
     return {"id": page.pk, "title": page.title, "channels": ["web"], "url": page.get_full_url()}
 
 
-def write_deliveries(change, page):
-    """Called inside the transaction that recorded `change`: one row per subscriber × channel."""
-    channels = page_channels(page)
-    subscribers = [
-        s for s in WebhookSubscriber.objects.filter(active=True) if set(s.channels) & set(channels)
-    ]
-    if not subscribers:
+def write_deliveries(events):
+    """Called inside the transaction that recorded the events, a list of (change, page):
+    one row per subscriber × channel. Private events go to trusted subscribers only."""
+    subscribers = list(WebhookSubscriber.objects.filter(active=True))
+    rows = []
+    for change, page in events:
+        channels = page_channels(page)
+        payloads = {}
+        for subscriber in subscribers:
+            if change.private and not subscriber.private_content:
+                continue
+            for channel in channels:
+                if channel not in subscriber.channels:
+                    continue
+                if channel not in payloads:
+                    payloads[channel] = event_payload(change, page, channel)
+                rows.append(
+                    Delivery(
+                        change=change,
+                        subscriber=subscriber,
+                        page_id=change.page_id,
+                        channel=channel,
+                        payload=payloads[channel],
+                    )
+                )
+    if not rows:
         return []
-    payloads = {}
-    for channel in channels:
+    Delivery.objects.bulk_create(rows)
+    transaction.on_commit(request_delivery)
+    return rows
+
+
+def event_payload(change, page, channel):
+    if change.action == "restrict":  # outlets only need to know what to drop
+        page_data = {"id": page.pk, "url_path": change.url_path}
+    else:
         try:
             page_data = channel_payload(page, channel)
         except Exception as exc:  # a deleted page may no longer build its URL
             page_data = {"id": page.pk, "title": page.title, "error": str(exc)[:200]}
-        payloads[channel] = {
-            "event": EVENT_NAMES[change.action],
-            "event_id": change.id,
-            "channel": channel,
-            "occurred_at": change.at.isoformat(),
-            "page": page_data,
-            "page_type": change.page_type,
-        }
-    rows = [
-        Delivery(
-            change=change,
-            subscriber=subscriber,
-            page_id=change.page_id,
-            channel=channel,
-            payload=payloads[channel],
-        )
-        for subscriber in subscribers
-        for channel in channels
-        if channel in subscriber.channels
-    ]
-    Delivery.objects.bulk_create(rows)
-    transaction.on_commit(request_delivery)
-    return rows
+    return {
+        "event": EVENT_NAMES[change.action],
+        "event_id": change.id,
+        "channel": channel,
+        "occurred_at": change.at.isoformat(),
+        "page": page_data,
+        "page_type": change.page_type,
+    }
 
 
 def request_delivery():
@@ -99,10 +118,6 @@ def request_delivery():
     from .tasks import deliver_outbox
 
     deliver_outbox.enqueue()
-
-
-def sign(secret, body):
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def backoff(attempts, rng=random):
@@ -138,7 +153,12 @@ def due_deliveries(now, limit):
 
 def claim(deliveries, now):
     """Take a lease on each delivery so a second worker does not send it at the same time."""
-    lease = timedelta(seconds=_setting("PORTAL_WEBHOOK_TIMEOUT", 5.0) * 2 + 30)
+    # Long enough for the batch to be sent; a worker killed meanwhile leaves its deliveries
+    # to be sent again once the lease is over (at least once: receivers drop repeats).
+    seconds = _setting("PORTAL_WEBHOOK_LEASE", None)
+    if seconds is None:
+        seconds = _setting("PORTAL_WEBHOOK_TIMEOUT", 5.0) * 2 + 30
+    lease = timedelta(seconds=seconds)
     claimed = []
     for delivery in deliveries:
         taken = Delivery.objects.filter(
@@ -155,10 +175,9 @@ def send(delivery, session):
     body = delivery.body()
     headers = {
         "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": "party-portal-webhooks/1",
-        "X-Portal-Signature": sign(delivery.subscriber.secret, body),
+        "User-Agent": "party-portal-webhooks/2",
+        **signature_headers(delivery.subscriber.secret, str(delivery.id), body, timezone.now()),
         "X-Portal-Event": str(delivery.change_id),
-        "X-Portal-Delivery": str(delivery.id),
     }
     timeout = _setting("PORTAL_WEBHOOK_TIMEOUT", 5.0)
     try:

@@ -108,6 +108,7 @@ class WebhookSubscriberViewSet(KitchenSnippetViewSet):
             ],
             heading="接收渠道",
         ),
+        FieldPanel("private_content"),
         FieldPanel("active"),
     ]
 

@@ -1,19 +1,29 @@
 """A small, real HTTP webhook receiver for tests, the benchmark and the demo.
 
-The portal POSTs each webhook delivery as JSON with three headers:
+The portal POSTs each webhook delivery as JSON, signed the Standard Webhooks way
+(https://www.standardwebhooks.com/), with
 
-* ``X-Portal-Signature: sha256=<hex>`` -- HMAC-SHA256 of the raw body, keyed with the
-  subscriber secret (utf-8);
-* ``X-Portal-Event: <int>`` -- the event id, increasing per event;
-* ``X-Portal-Delivery: <uuid>`` -- the delivery id; retries of one delivery reuse it.
+* ``webhook-id: <uuid>`` -- the delivery id; retries of one delivery reuse it;
+* ``webhook-timestamp: <seconds>`` -- when this attempt was sent;
+* ``webhook-signature: v1,<base64>`` -- HMAC-SHA256 of ``"<id>.<timestamp>.<body>"``,
+  keyed with the subscriber secret (``whsec_<base64 key>``);
+* ``X-Portal-Event: <int>`` -- the event id, increasing per event.
 
-``WebhookReceiver`` verifies the signature, can inject failures at random (to exercise the
-sender's retries) and records everything it saw, thread-safely::
+``WebhookReceiver`` verifies each POST with the ``standardwebhooks`` library: a bad or
+missing signature is answered 401, and so is a timestamp more than five minutes away from
+now (the library's tolerance), so a captured request cannot be replayed later. Within that
+window a replay carries an id already seen: it is answered 200 (delivery is at least
+once, so the sender must be told it arrived) and counted in ``duplicates``, not accepted
+again. The receiver can inject failures at random (to exercise the sender's retries) and
+records everything it saw, thread-safely::
 
-    with WebhookReceiver("secret", fail_share=0.3, failure_modes=("500", "close"), seed=1) as r:
+    with WebhookReceiver("whsec_...", fail_share=0.3, failure_modes=("500", "close"), seed=1) as r:
         subscriber.url = r.url
         ...
         assert r.wait_for(10, timeout=5)
+
+A secret without the ``whsec_`` prefix is taken as the raw key (its utf-8 bytes), as the
+portal does (kitchen/signing.py).
 
 Failure modes (chosen at random among ``failure_modes`` for a ``fail_share`` of the
 correctly signed POSTs):
@@ -26,16 +36,12 @@ correctly signed POSTs):
   retry it; the retry then shows up as a fresh acceptance, not as a duplicate;
 * ``"timeout"``: like ``"slow"`` but sleeps ``2 × slow_seconds``.
 
-A delivery id accepted a second time (e.g. the sender retried after a lost response) is
-answered 200 and counted in ``duplicates``; receivers must tolerate this.
-
-Only the standard library is used.
+``accept_seconds`` makes every accepted delivery take that long before its 200 (a receiver
+doing real work), e.g. to kill the sender in the middle of a batch.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import html
 import json
 import random
@@ -45,14 +51,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from kitchen.signing import standard_secret
+
 FAILURE_MODES = ("500", "close", "slow", "timeout")
 READ_PATHS = ("/", "/hook", "/hook/")
-
-
-def sign(secret: str, body: bytes) -> str:
-    """The ``X-Portal-Signature`` value for ``body``."""
-    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
 
 
 class _Server(ThreadingHTTPServer):
@@ -121,13 +125,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         raw = self.rfile.read(length) if length else b""
 
-        delivery_id = self.headers.get("X-Portal-Delivery", "")
+        delivery_id = self.headers.get("webhook-id", "")
         event_header = self.headers.get("X-Portal-Event", "")
         event_id = int(event_header) if event_header.strip().isdigit() else None
 
-        if not receiver.check_signature(raw, self.headers.get("X-Portal-Signature")):
-            receiver._record_attempt(delivery_id, event_id, "bad_signature")
-            self._json(401, {"error": "bad signature"})
+        problem = receiver.verify(raw, dict(self.headers.items()))
+        if problem:
+            receiver._record_attempt(delivery_id, event_id, problem)
+            self._json(401, {"error": problem.replace("_", " ")})
             return
 
         try:
@@ -138,7 +143,6 @@ class _Handler(BaseHTTPRequestHandler):
             receiver._record_attempt(delivery_id, event_id, "bad_json")
             self._json(400, {"error": "bad json"})
             return
-        delivery_id = delivery_id or str(body.get("delivery_id", ""))
         if event_id is None and isinstance(body.get("event_id"), int):
             event_id = body["event_id"]
 
@@ -157,6 +161,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"ok": True})
         else:
             receiver._accept(delivery_id, event_id, body)
+            if receiver.accept_seconds:
+                receiver._stopping.wait(receiver.accept_seconds)
             self._json(200, {"ok": True})
 
     def do_GET(self):
@@ -182,6 +188,7 @@ class WebhookReceiver:
         failure_modes=("500",),
         seed=None,
         slow_seconds: float = 2.0,
+        accept_seconds: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
         verbose: bool = False,
@@ -193,10 +200,12 @@ class WebhookReceiver:
             raise ValueError("fail_share > 0 needs at least one failure mode")
         if not 0.0 <= fail_share <= 1.0:
             raise ValueError("fail_share must be between 0 and 1")
-        self.secret = secret
+        self.secret = standard_secret(secret)
+        self._webhook = Webhook(self.secret)
         self.fail_share = fail_share
         self.failure_modes = tuple(failure_modes)
         self.slow_seconds = slow_seconds
+        self.accept_seconds = accept_seconds  # time taken to process an accepted delivery
         self.host = host
         self.port = port
         self.verbose = verbose
@@ -212,6 +221,7 @@ class WebhookReceiver:
         self.arrivals: list[tuple] = []  # (delivery_id, event_id, page_id, channel, at)
         self.duplicates = 0
         self.bad_signatures = 0
+        self.stale = 0  # refused: timestamp outside the tolerance
         self._wall_times: dict[str, float] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -257,11 +267,18 @@ class WebhookReceiver:
 
     # -- checks and records ----------------------------------------------------------------
 
-    def check_signature(self, body: bytes, header: str | None) -> bool:
-        if not header:
-            return False
-        expected = sign(self.secret, body).encode("ascii")
-        return hmac.compare_digest(expected, header.strip().encode("latin-1", "replace"))
+    def verify(self, body: bytes, headers: dict) -> str | None:
+        """None when the Standard Webhooks headers check out, else what was wrong:
+        "bad_signature" or "stale_timestamp" (too old or too new)."""
+        try:
+            self._webhook.verify(body, headers, json_parse=False)
+        except WebhookVerificationError as exc:
+            if "timestamp too" in str(exc):
+                return "stale_timestamp"
+            return "bad_signature"
+        except (ValueError, TypeError, UnicodeError):  # a malformed signature header
+            return "bad_signature"
+        return None
 
     def _roll_failure(self) -> str | None:
         if self.fail_share <= 0:
@@ -283,6 +300,8 @@ class WebhookReceiver:
             )
             if outcome == "bad_signature":
                 self.bad_signatures += 1
+            elif outcome == "stale_timestamp":
+                self.stale += 1
 
     def _accept(self, delivery_id: str, event_id, body: dict) -> None:
         now = time.monotonic()
@@ -350,7 +369,7 @@ class WebhookReceiver:
         table_body = "\n".join(lines) or '<tr><td colspan="5">暂无投递</td></tr>'
         summary = (
             f"已接收 {len(rows)} 条（最新在前），重复 {self.duplicates} 次，"
-            f"签名错误 {self.bad_signatures} 次。"
+            f"签名错误 {self.bad_signatures} 次，时间戳过期 {self.stale} 次。"
         )
         return f"""<!doctype html>
 <html lang="zh-CN">

@@ -1,17 +1,24 @@
 """Outbox and webhooks against a real HTTP receiver on 127.0.0.1 that fails on purpose."""
 
+import base64
+import importlib
+import json
 import random
 from collections import defaultdict
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils import timezone
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from kitchen import outbox
 from kitchen.changes import ContentChange
 from kitchen.devtools.webhook_receiver import WebhookReceiver
 from kitchen.models import WebhookSubscriber
+from kitchen.signing import new_secret
 from kitchen.tasks import run_schedules
 from tests.content.factories import ArticleFactory
 from tests.sites.factories import column
@@ -177,13 +184,69 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap(settings):
         assert max(delays) - min(delays) > 0  # jitter spreads retries out
 
 
-def test_body_and_signature_are_stable_across_retries(news):
+class RecordingSession:
+    """Stands in for requests.Session: keeps what would have been sent."""
+
+    def __init__(self):
+        self.sent = []
+
+    def post(self, url, data, headers, **kwargs):
+        self.sent.append((data, headers))
+        return SimpleNamespace(status_code=204, text="")
+
+
+def test_deliveries_are_signed_the_standard_webhooks_way(news, monkeypatch):
+    subscriber = WebhookSubscriber.objects.create(name="x", url="http://127.0.0.1:9/")
+    assert subscriber.secret.startswith("whsec_")
+    publish(news, 1)
+    delivery = outbox.Delivery.objects.select_related("subscriber").get(channel="app")
+    session = RecordingSession()
+    assert outbox.send(delivery, session).ok
+    later = timezone.now() + timedelta(seconds=90)
+    monkeypatch.setattr(outbox.timezone, "now", lambda: later)
+    outbox.send(delivery, session)  # a retry: same id and body, a new timestamp
+    (body, headers), (retry_body, retry_headers) = session.sent
+
+    verifier = Webhook(subscriber.secret)
+    assert verifier.verify(body, headers) == json.loads(delivery.body())
+    assert body == retry_body == delivery.body()
+    assert headers["webhook-id"] == retry_headers["webhook-id"] == str(delivery.id)
+    assert int(retry_headers["webhook-timestamp"]) - int(headers["webhook-timestamp"]) == 90
+    assert headers["webhook-signature"].startswith("v1,")
+    assert headers["X-Portal-Event"] == str(delivery.change_id)
+    with pytest.raises(WebhookVerificationError):
+        verifier.verify(body.replace("稿件".encode(), "假稿".encode()), headers)  # tampered
+    with pytest.raises(WebhookVerificationError):
+        Webhook(new_secret()).verify(body, headers)
+
+
+def test_an_old_timestamp_is_refused_by_the_verifier(news, monkeypatch):
     subscriber = WebhookSubscriber.objects.create(name="x", url="http://127.0.0.1:9/")
     publish(news, 1)
-    delivery = outbox.Delivery.objects.get(channel="app")
-    assert delivery.body() == outbox.Delivery.objects.get(pk=delivery.pk).body()
-    signature = outbox.sign(subscriber.secret, delivery.body())
-    assert signature.startswith("sha256=") and len(signature) == 7 + 64
+    delivery = outbox.Delivery.objects.select_related("subscriber").get(channel="app")
+    session = RecordingSession()
+    past = timezone.now() - timedelta(minutes=10)
+    monkeypatch.setattr(outbox.timezone, "now", lambda: past)
+    outbox.send(delivery, session)  # a captured request, replayed ten minutes later
+    (body, headers) = session.sent[0]
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        Webhook(subscriber.secret).verify(body, headers)
+
+
+def test_secrets_from_before_keep_their_key(news):
+    """Old secrets were random strings used as the HMAC key: the data migration spells them
+    whsec_<base64>, the key stays the same bytes; one typed in the old way is taken so too."""
+    migration = importlib.import_module("kitchen.migrations.0002_private_events_standard_webhooks")
+    old = WebhookSubscriber.objects.create(name="旧", url="http://127.0.0.1:9/")
+    WebhookSubscriber.objects.filter(pk=old.pk).update(secret="legacy-Secret_123")  # as stored
+    migration.secrets_to_whsec(django_apps, None)
+    old.refresh_from_db()
+    assert old.secret == "whsec_" + base64.b64encode(b"legacy-Secret_123").decode()
+    migration.secrets_to_whsec(django_apps, None)  # twice changes nothing
+    old.refresh_from_db()
+    assert base64.b64decode(old.secret.removeprefix("whsec_")) == b"legacy-Secret_123"
+    typed = WebhookSubscriber.objects.create(name="新", url="http://x/", secret="legacy-Secret_123")
+    assert typed.secret == old.secret
 
 
 def test_scheduled_publish_and_expiry_run_without_anyone(news, fast_retries):

@@ -1,14 +1,17 @@
 import json
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
+from standardwebhooks.webhooks import Webhook
 
-from kitchen.devtools.webhook_receiver import WebhookReceiver, sign
+from kitchen.devtools.webhook_receiver import WebhookReceiver
+from kitchen.signing import new_secret
 
 pytestmark = pytest.mark.server
 
-SECRET = "test-secret"
+SECRET = new_secret()
 
 
 def payload(event_id=1, delivery_id=None, title="关于开展主题党日活动的通知"):
@@ -23,15 +26,20 @@ def payload(event_id=1, delivery_id=None, title="关于开展主题党日活动�
     }
 
 
-def post(receiver, body, secret=SECRET, timeout=2, signature=None):
-    raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
+def post(receiver, body, secret=SECRET, timeout=2, signature=None, sent_at=None):
+    """POST `body` signed with the standardwebhooks library, as sent at `sent_at`."""
+    raw = json.dumps(body, ensure_ascii=False)
+    sent_at = sent_at or datetime.now(UTC)
+    if signature is None:
+        signature = Webhook(secret).sign(body["delivery_id"], sent_at, raw)
     headers = {
         "Content-Type": "application/json",
-        "X-Portal-Signature": signature if signature is not None else sign(secret, raw),
+        "webhook-id": body["delivery_id"],
+        "webhook-timestamp": str(int(sent_at.timestamp())),
+        "webhook-signature": signature,
         "X-Portal-Event": str(body["event_id"]),
-        "X-Portal-Delivery": body["delivery_id"],
     }
-    return requests.post(receiver.url, data=raw, headers=headers, timeout=timeout)
+    return requests.post(receiver.url, data=raw.encode(), headers=headers, timeout=timeout)
 
 
 @pytest.fixture
@@ -54,13 +62,40 @@ def test_signed_post_is_accepted_and_recorded(receiver):
 
 
 def test_bad_or_missing_signature_is_rejected(receiver):
-    assert post(receiver, payload(), secret="wrong").status_code == 401
+    assert post(receiver, payload(), secret=new_secret()).status_code == 401
+    assert post(receiver, payload(), signature="v1,not-base64!").status_code == 401
     response = post(receiver, payload(), signature="")
     assert response.status_code == 401
     assert response.json() == {"error": "bad signature"}
-    assert receiver.bad_signatures == 2
+    assert receiver.bad_signatures == 3
     assert receiver.accepted_count() == 0
     assert not receiver.wait_for(1, timeout=0.05)
+
+
+def test_old_and_future_timestamps_are_rejected(receiver):
+    now = datetime.now(UTC)
+    for sent_at in [now - timedelta(minutes=6), now + timedelta(minutes=6)]:
+        response = post(receiver, payload(), sent_at=sent_at)  # correctly signed
+        assert response.status_code == 401
+        assert response.json() == {"error": "stale timestamp"}
+    assert post(receiver, payload(), sent_at=now - timedelta(minutes=4)).status_code == 200
+    assert receiver.stale == 2 and receiver.bad_signatures == 0
+    assert receiver.accepted_count() == 1
+
+
+def test_a_replayed_request_is_not_accepted_twice(receiver):
+    body = payload()
+    first = datetime.now(UTC) - timedelta(seconds=30)
+    assert post(receiver, body, sent_at=first).status_code == 200
+    assert post(receiver, body, sent_at=first).status_code == 200  # the same request again
+    assert receiver.accepted_count() == 1 and receiver.duplicates == 1
+
+
+def test_a_secret_without_the_prefix_is_the_raw_key():
+    with WebhookReceiver("legacy-secret") as r:
+        assert r.secret.startswith("whsec_")
+        assert post(r, payload(), secret=r.secret).status_code == 200
+        assert post(r, payload(), secret="whsec_" + "bGVnYWN5LXNlY3JldA==").status_code == 200
 
 
 def test_repeated_delivery_counts_as_duplicate(receiver):

@@ -4,15 +4,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from kitchen.demo import WEBHOOK_SECRET_FILE
 from kitchen.devtools.webhook_receiver import FAILURE_MODES, WebhookReceiver
 
 
 class Command(BaseCommand):
-    help = (
-        "启动一个本地 Webhook 接收器：校验 X-Portal-Signature 签名，打印收到的每个事件，"
-        "按 Ctrl-C 退出。可用 --fail-share 随机注入失败，用于演示投递重试。"
+    help = _(
+        "启动一个本地 Webhook 接收器：按 Standard Webhooks 校验签名，拒绝过期的时间戳，"
+        "按 webhook-id 去重，打印收到的每个事件，按 Ctrl-C 退出。"
+        "可用 --fail-share 随机注入失败，用于演示投递重试。"
     )
 
     def add_arguments(self, parser):
@@ -76,5 +78,6 @@ class Command(BaseCommand):
             receiver.stop()
         self.stdout.write(
             f"\n已停止：共接收 {receiver.accepted_count()} 条，"
-            f"重复 {receiver.duplicates} 次，签名错误 {receiver.bad_signatures} 次。"
+            f"重复 {receiver.duplicates} 次，签名错误 {receiver.bad_signatures} 次，"
+            f"时间戳过期 {receiver.stale} 次。"
         )
