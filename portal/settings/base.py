@@ -389,6 +389,11 @@ WAGTAILDOCS_EXTENSIONS = [
     *["mp4", "webm"],  # short clips for the screen channel
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# A document's content is checked on upload (base/uploads.py): markup is refused under any
+# name, a PDF must parse and carry no script or automatic action. Only such PDFs are shown
+# inline; every other document is served as an attachment.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "base.uploads.CheckedDocumentForm"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000  # rejects decompression bombs
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
