@@ -275,17 +275,18 @@ if AWS_STORAGE_BUCKET_NAME:
     WAGTAILDOCS_SERVE_METHOD = "redirect"
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # Wagtail's document view checks the collection's view restriction, then streams.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 STORAGES = {
     "default": default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Local media are served by Django only on the embedded set-up; nginx serves them in
-# production (deploy/nginx).
+# production (deploy/nginx). Documents are never served from /media/ (portal/views.py
+# serve_media refuses /media/documents/ as nginx does, S3 keeps them private): they are
+# reached only through Wagtail's document view (collection privacy), stored links (screen
+# playlists) included.
 PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
-# Documents are reached only through Wagtail's document view (collection privacy) when
-# Django does not serve /media/ itself: nginx refuses /media/documents/, S3 keeps them
-# private. Stored links (screen playlists) then use the document view too.
-PORTAL_PRIVATE_DOCUMENTS = bool(AWS_STORAGE_BUCKET_NAME) or not PORTAL_SERVE_MEDIA
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o644

@@ -14,6 +14,7 @@ from pypdf.actions import JavaScript
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
+from wagtail.models import Collection, CollectionViewRestriction
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,62 @@ def test_the_multiple_uploader_checks_documents_too(admin_client):
     file = SimpleUploadedFile("page.pdf", b"<html><script>alert(1)</script></html>")
     response = admin_client.post("/admin/documents/multiple/add/", {"files[]": file})
     assert response.json()["success"] is False and not Document.objects.exists()
+
+
+@pytest.fixture
+def internal():
+    """A collection only signed-in users may see (集合的查看权限: 登录可见)."""
+    collection = Collection.get_first_root_node().add_child(name="内部文件")
+    CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    return collection
+
+
+def uploaded(admin_client, name, data, collection=1):
+    file = SimpleUploadedFile(name, data)
+    response = admin_client.post(
+        "/admin/documents/add/", {"title": name, "file": file, "collection": collection}
+    )
+    assert response.status_code == 302, response.text[:2000]
+    return Document.objects.get(title=name)
+
+
+def test_only_checked_pdfs_are_served_inline(admin_client, client):
+    notice = uploaded(admin_client, "notice.pdf", pdf())
+    minutes = uploaded(admin_client, "minutes.txt", "会议纪要".encode())
+    response = client.get(notice.url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("inline")
+    response = client.get(minutes.url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_private_document_is_reachable_only_through_the_document_view(
+    admin_client, client, internal
+):
+    minutes = uploaded(admin_client, "minutes.txt", "会议纪要：内部".encode(), internal.pk)
+    name = minutes.file.name  # documents/minutes….txt
+    assert name.startswith("documents/")
+    for path in [
+        f"/media/{name}",
+        f"/media/images/../{name}",
+        f"/media//{name}",
+        f"/media/./{name}",
+        f"/media/images/%2e%2e/{name}",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 404 and "内部" not in response.content.decode(), path
+        assert admin_client.get(path).status_code == 404, path  # not even for the admin
+    response = client.get(minutes.url)
+    assert minutes.url.startswith("/documents/")
+    assert response.status_code == 302 and "内部" not in response.content.decode()
+    assert "login" in response["Location"]
+    response = admin_client.get(minutes.url)
+    assert response.status_code == 200 and "内部" in b"".join(response).decode()
+
+
+def test_other_media_are_still_served(admin_client, client):
+    image = Image.objects.create(title="ok", file=SimpleUploadedFile("ok.png", png(8, 8)))
+    assert client.get(image.file.url).status_code == 200

@@ -243,6 +243,22 @@ def test_clips_the_group_cannot_play_are_left_out(platform):
     assert clips[0]["media"][0]["sha256"] == hashlib.sha256(b"mp4-bytes").hexdigest()
 
 
+def test_a_clip_is_linked_through_the_document_view(platform, client):
+    """/media/documents/ is never served (collection privacy): the player follows the
+    document view, which streams a clip of a public collection."""
+    group = platform["group"]
+    group.clip_formats = "mp4"
+    group.save()
+    clip = Document.objects.create(title="微党课", file=ContentFile(b"mp4-bytes", name="b.mp4"))
+    PlaylistItemFactory(playlist=platform["playlist"], clip=clip, sort_order=2)
+    items = snapshots.build_snapshot(group)["items"]
+    (entry,) = [i for i in items if i["id"].startswith("clip:")]
+    url = entry["media"][0]["url"]
+    assert url == clip.url and url.startswith("/documents/")
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response) == b"mp4-bytes"
+
+
 def post_heartbeat(client, token, data):
     raw = data if isinstance(data, bytes) else json.dumps(data).encode()
     return client.post(HEARTBEAT, raw, content_type="application/json", **auth(token))
