@@ -308,6 +308,14 @@ SCREENS_LINK_SECRET = (
     os.environ.get("SCREENS_LINK_SECRET")
     or hashlib.sha256(f"screens-poll-link:{SECRET_KEY}".encode()).hexdigest()
 )
+# Device tokens are stored as HMAC-SHA256 under this key (screens/models.py hash_token):
+# a copied table is useless without it. Default: derived from SECRET_KEY; set it (to the
+# value `manage.py shell -c "from django.conf import settings; print(settings.
+# SCREENS_TOKEN_KEY)"` prints) before rotating SECRET_KEY, or every screen needs a new token.
+SCREENS_TOKEN_KEY = (
+    os.environ.get("SCREENS_TOKEN_KEY")
+    or hashlib.sha256(f"screens-device-token:{SECRET_KEY}".encode()).hexdigest()
+)
 # How long a link is good for: the longest a revoked device can keep polling by its link.
 PORTAL_SCREENS_LINK_TTL = int(os.environ.get("PORTAL_SCREENS_LINK_TTL", "600"))
 

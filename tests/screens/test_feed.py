@@ -2,10 +2,12 @@
 
 import datetime
 import hashlib
+import importlib
 import io
 import json
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -199,7 +201,30 @@ def test_feed_refuses_missing_invalid_and_revoked_tokens(client, platform):
 def test_tokens_are_stored_hashed(platform):
     device = Device.objects.get()
     assert platform["token"] not in (device.token_hash, device.token_hint)
-    assert device.token_hash == hashlib.sha256(platform["token"].encode()).hexdigest()
+
+
+def test_token_hashes_are_keyed_per_deployment(client, platform, settings):
+    """A bare sha256 of a 256-bit token cannot be reversed, but a copied table plus the
+    code would let anyone check guesses offline and forge nothing else: keyed, a stolen
+    table is useless without SCREENS_TOKEN_KEY."""
+    token = platform["token"]
+    device = Device.objects.get()
+    bare = hashlib.sha256(token.encode()).hexdigest()
+    assert device.token_hash != bare
+    assert client.get(FEED, **auth(token)).status_code == 200
+    settings.SCREENS_TOKEN_KEY = "another deployment"
+    assert client.get(FEED, **auth(token)).status_code == 401
+
+
+def test_devices_registered_before_keyed_hashes_keep_working(client, platform):
+    """Migration 0002 upgrades every stored bare sha256 in place (the key is applied over
+    it), so no device has to be registered again."""
+    token = platform["token"]
+    Device.objects.update(token_hash=hashlib.sha256(token.encode()).hexdigest())
+    upgrade = importlib.import_module("screens.migrations.0002_keyed_token_hashes")
+    upgrade.key_token_hashes(django_apps, None)
+    assert client.get(FEED, **auth(token)).status_code == 200
+    assert client.get(FEED, **auth("nonsense")).status_code == 401
 
 
 def test_emergency_insert_overrides_with_a_short_ttl(client, platform):
