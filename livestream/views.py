@@ -12,10 +12,13 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.static import serve
+
+from base.limits import client_address, seconds_left
 
 from . import ingest, viewers
 from .models import LiveEventPage
@@ -47,7 +50,11 @@ record_done = callback(lambda form: ingest.recording_done(form.get("name"), form
 @never_cache
 def heartbeat(request, event_id):
     """A player says it is watching: {"state", "state_label", "viewers"} back, so the page
-    also learns when the event goes live or ends."""
+    also learns when the event goes live or ends. Rate-limited per address and per viewer
+    (livestream/viewers.py); 429 with Retry-After beyond that."""
+    address = client_address(request)
+    if not viewers.address_allowed(address):
+        return too_many()
     event = LiveEventPage.objects.live().public().filter(pk=event_id).first()
     if event is None:
         return JsonResponse({"error": {"code": "not_found", "message": "没有这个直播"}}, status=404)
@@ -55,7 +62,10 @@ def heartbeat(request, event_id):
     if not viewers.VIEWER_ID.match(viewer):
         message = "viewer 应为 8–64 位字母、数字或连字符"
         return JsonResponse({"error": {"code": "bad_viewer", "message": message}}, status=400)
-    watching = viewers.beat(event.pk, viewer) if event.status == LiveEventPage.LIVE else 0
+    if not viewers.viewer_allowed(event.pk, viewer):
+        return too_many()
+    live = event.status == LiveEventPage.LIVE
+    watching = viewers.beat(event.pk, viewer, address) if live else 0
     return JsonResponse(
         {
             "state": event.public_state,
@@ -63,6 +73,13 @@ def heartbeat(request, event_id):
             "viewers": watching,
         }
     )
+
+
+def too_many():
+    message = _("心跳过于频繁，请稍后再试")
+    response = JsonResponse({"error": {"code": "rate_limited", "message": message}}, status=429)
+    response["Retry-After"] = str(seconds_left(viewers.WINDOW))
+    return response
 
 
 HLS_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t"}

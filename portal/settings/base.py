@@ -91,6 +91,9 @@ PORTAL_RESERVED_CODES = [
 ALLOWED_HOSTS = ["*"]
 PORTAL_EXTRA_HOSTS = ["127.0.0.1", "[::1]", *env_list("ALLOWED_HOSTS")]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Proxies (nginx) whose X-Forwarded-For is believed for the client's address (rate limits,
+# base/limits.py); the same list gunicorn trusts (deploy/gunicorn.conf.py).
+PORTAL_TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS") or ["127.0.0.1", "::1"]
 
 INSTALLED_APPS = [
     "portal",
@@ -339,6 +342,14 @@ LIVESTREAM_CALLBACK_SECRET = (
 LIVESTREAM_EARLY_MINUTES = int(os.environ.get("LIVESTREAM_EARLY_MINUTES", "30"))
 # A stream key is good until the scheduled end, and at most this many hours.
 LIVESTREAM_KEY_TTL_HOURS = int(os.environ.get("LIVESTREAM_KEY_TTL_HOURS", "168"))
+
+# Heartbeat limits per 30-second window (livestream/viewers.py): distinct viewers counted
+# per address (one NAT may hide a meeting room or a campus), heartbeats per address and
+# per viewer (the player sends 3). Beyond the first, more ids are not counted; beyond the
+# others the heartbeat gets 429.
+LIVESTREAM_VIEWERS_PER_ADDRESS = env_int("LIVESTREAM_VIEWERS_PER_ADDRESS", 20)
+LIVESTREAM_ADDRESS_BEATS = env_int("LIVESTREAM_ADDRESS_BEATS", 200)
+LIVESTREAM_VIEWER_BEATS = env_int("LIVESTREAM_VIEWER_BEATS", 6)
 
 # --- Search -------------------------------------------------------------------------
 # Elasticsearch (search/elastic.py) replaces the database's own index when set: one index
