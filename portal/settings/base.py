@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from base.env import check_environment, env_int, env_url
+from base.private_files import private_dir, private_file, write_private
 
 
 def env_bool(name, default):
@@ -28,8 +29,10 @@ def env_list(name):
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
-# Everything the running portal writes locally (database, media, generated secret).
-VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
+# Everything the running portal writes locally (database, media, generated secret): the
+# owner's only (0700, base/private_files.py). nginx serves production media from a
+# MEDIA_ROOT outside it (deploy/portal.env.example).
+VAR_DIR = private_dir(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
 # --- Start-up checks (base/env.py) -------------------------------------------------
 # A missing or malformed variable stops the portal here, naming the variable.
@@ -48,9 +51,7 @@ def _secret_key():
     # Development: one random key per checkout, kept outside the repository.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        write_private(key_file, secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -192,6 +193,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The file (and so its WAL) is the owner's only, in a 0700 folder (base/private_files).
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        private_file(DATABASES["default"]["NAME"])
     # WAL lets the task worker and the web server use the file side by side.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(

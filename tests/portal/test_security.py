@@ -55,3 +55,41 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_var_and_the_sqlite_file_are_private(tmp_path):
+    """A fresh checkout's var/ (database, generated secrets, media) is created 0700, its
+    SQLite file and the WAL beside it 0600, whatever the umask: one `make run` on a shared
+    machine must not leave the database readable by every account."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    var = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "SECRET_"))}
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings", PORTAL_VAR_DIR=str(var), DEBUG="1")
+    script = """
+import json, os, pathlib, stat
+os.umask(0o022)
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE t (x int)")
+    var = pathlib.Path(os.environ["PORTAL_VAR_DIR"])
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [var, *var.iterdir()]}
+print(json.dumps(modes))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    modes = json.loads(result.stdout.splitlines()[-1])
+    assert modes["var"] == 0o700
+    assert {"db.sqlite3", "db.sqlite3-wal", "secret_key"} <= set(modes)
+    assert {name: mode for name, mode in modes.items() if name != "var"} == {
+        name: 0o600 for name in modes if name != "var"
+    }
