@@ -16,9 +16,10 @@ def private_dir(path):
 
 def private_file(path):
     """Create `path` empty with mode 0600 if it does not exist; tighten it if it does.
+    A missing folder is created 0700; an existing one is left as it is (it may be shared).
     SQLite gives its -wal, -shm and -journal files the database file's mode."""
     path = Path(path)
-    private_dir(path.parent)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     _tighten(path, 0o600)
     return path

@@ -32,7 +32,7 @@ BASE_DIR = PROJECT_DIR.parent
 # Everything the running portal writes locally (database, media, generated secret): the
 # owner's only (0700, base/private_files.py). nginx serves production media from a
 # MEDIA_ROOT outside it (deploy/portal.env.example).
-VAR_DIR = private_dir(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
 # --- Start-up checks (base/env.py) -------------------------------------------------
 # A missing or malformed variable stops the portal here, naming the variable.
@@ -294,6 +294,10 @@ STORAGES = {
 # reached only through Wagtail's document view (collection privacy), stored links (screen
 # playlists) included.
 PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
+# var/ is made (or tightened to) 0700 when it exists or local media will create it; it is
+# not created otherwise (production may keep everything elsewhere, on a read-only tree).
+if VAR_DIR.exists() or (VAR_DIR in MEDIA_ROOT.parents and not AWS_STORAGE_BUCKET_NAME):
+    private_dir(VAR_DIR)
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o644
