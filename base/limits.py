@@ -11,6 +11,8 @@ from ipaddress import ip_address
 from django.conf import settings
 from django.core.cache import cache
 
+clock = time.time  # the windows' clock (tests hold it still)
+
 
 def client_address(request):
     """The client's IP: REMOTE_ADDR, or, when that is one of PORTAL_TRUSTED_PROXIES
@@ -29,7 +31,7 @@ def client_address(request):
 def within_limit(key, limit, window, now=None):
     """Count one hit on `key` in the current fixed window of `window` seconds; False once
     the window has seen more than `limit` hits."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     slot = f"limit:{key}:{int(now // window)}"
     if cache.add(slot, 1, window * 2):
         return True
@@ -42,5 +44,5 @@ def within_limit(key, limit, window, now=None):
 
 def seconds_left(window, now=None):
     """Until the current window ends (a Retry-After)."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     return max(1, int(window - now % window))

@@ -18,11 +18,11 @@ Many addresses (a botnet) can still inflate the count; that needs sign-in, not t
 """
 
 import re
-import time
 
 from django.conf import settings
 from django.core.cache import cache
 
+from base import limits
 from base.limits import within_limit
 
 from .models import LiveEventPage
@@ -57,7 +57,7 @@ def _bucket(now):
 
 def beat(event_id, viewer, address, now=None):
     """Count `viewer` (from `address`) as watching `event_id`; returns how many watch now."""
-    now = time.time() if now is None else now
+    now = limits.clock() if now is None else now
     bucket = _bucket(now)
     if cache.add(f"live:{event_id}:seen:{bucket}:{viewer}", 1, WINDOW * 2):
         from_address = _incr(f"live:{event_id}:address:{bucket}:{address}", WINDOW * 2)
@@ -74,7 +74,7 @@ def beat(event_id, viewer, address, now=None):
 
 
 def count(event_id, now=None):
-    now = time.time() if now is None else now
+    now = limits.clock() if now is None else now
     bucket = _bucket(now)
     keys = [f"live:{event_id}:count:{bucket}", f"live:{event_id}:count:{bucket - 1}"]
     return max(cache.get_many(keys).values(), default=0)

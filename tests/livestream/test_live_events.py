@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from base import limits
 from learning import ffmpeg
 from learning.media import LessonMedia
 from learning.models import MicroLessonPage
@@ -321,7 +322,13 @@ def heartbeat(client, event, viewer, address="203.0.113.7", **headers):
     return client.post(url, {"viewer": viewer}, REMOTE_ADDR=address, **headers)
 
 
-def test_a_viewer_beating_too_fast_is_refused(client, settings, event):
+@pytest.fixture
+def still_window(monkeypatch):
+    """The rate-limit windows' clock held in the middle of one window."""
+    monkeypatch.setattr(limits, "clock", lambda: 1_000_010.0)
+
+
+def test_a_viewer_beating_too_fast_is_refused(client, settings, event, still_window):
     settings.LIVESTREAM_VIEWER_BEATS = 3  # per 30 s; the player beats every 10 s
     go_live(client, settings, event)
     codes = [heartbeat(client, event, "viewer-aaaa").status_code for _ in range(4)]
@@ -331,7 +338,7 @@ def test_a_viewer_beating_too_fast_is_refused(client, settings, event):
     assert heartbeat(client, event, "viewer-bbbb").status_code == 200  # others still count
 
 
-def test_an_address_beating_too_fast_is_refused(client, settings, event):
+def test_an_address_beating_too_fast_is_refused(client, settings, event, still_window):
     settings.LIVESTREAM_ADDRESS_BEATS = 5
     go_live(client, settings, event)
     codes = [heartbeat(client, event, f"viewer-{n:04d}").status_code for n in range(6)]
@@ -340,7 +347,7 @@ def test_an_address_beating_too_fast_is_refused(client, settings, event):
     assert heartbeat(client, event, "viewer-0007", address="198.51.100.2").status_code == 200
 
 
-def test_made_up_viewer_ids_cannot_raise_the_peak(client, settings, event):
+def test_made_up_viewer_ids_cannot_raise_the_peak(client, settings, event, still_window):
     settings.LIVESTREAM_VIEWERS_PER_ADDRESS = 3
     go_live(client, settings, event)
     for n in range(40):
@@ -352,7 +359,7 @@ def test_made_up_viewer_ids_cannot_raise_the_peak(client, settings, event):
     assert refreshed(event).viewer_count == 4
 
 
-def test_behind_nginx_the_forwarded_address_is_the_viewers(client, settings, event):
+def test_behind_nginx_the_forwarded_address_is_the_viewers(client, settings, event, still_window):
     """nginx appends the peer it saw to X-Forwarded-For; only a trusted proxy's header is
     believed, and only its last entry (the rest is whatever the client sent)."""
     settings.LIVESTREAM_VIEWERS_PER_ADDRESS = 1
