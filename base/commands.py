@@ -3,11 +3,11 @@ input for -), run an all-or-nothing import of it, and progress bars for long run
 the command's stderr)."""
 
 import sys
-from pathlib import Path
 
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from . import private_files
 from .tables import TableError
 
 
@@ -37,9 +37,7 @@ def write_private(command, text, path=None):
     if not path:
         command.stdout.write(text)
         return
-    path = Path(path)
-    path.write_text(text)
-    path.chmod(0o600)
+    private_files.write_private(path, text)
 
 
 def progress_factory(command, options):

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from .private_files import write_private
+
 
 def kept_secret(variable, filename, length):
     """(value, new): the environment variable, else the value kept in var/`filename`, else a
@@ -19,9 +21,7 @@ def kept_secret(variable, filename, length):
     if path.exists():
         return path.read_text().strip(), False
     value = secrets.token_urlsafe(length)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(value)
-    path.chmod(0o600)
+    write_private(path, value)
     return value, True
 
 

@@ -12,12 +12,14 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
 from base.api import MAX_ID
+from base.limits import client_address, seconds_left
 
 from . import ingest, viewers
 from .models import LiveEventPage
@@ -49,7 +51,11 @@ record_done = callback(lambda form: ingest.recording_done(form.get("name"), form
 @never_cache
 def heartbeat(request, event_id):
     """A player says it is watching: {"state", "state_label", "viewers"} back, so the page
-    also learns when the event goes live or ends."""
+    also learns when the event goes live or ends. Rate-limited per address and per viewer
+    (livestream/viewers.py); 429 with Retry-After beyond that."""
+    address = client_address(request)
+    if not viewers.address_allowed(address):
+        return too_many()
     # An id past the column's range never names an event (and would overflow the query).
     event = (
         LiveEventPage.objects.live().public().filter(pk=event_id).first()
@@ -62,7 +68,10 @@ def heartbeat(request, event_id):
     if not viewers.VIEWER_ID.match(viewer):
         message = "viewer 应为 8–64 位字母、数字或连字符"
         return JsonResponse({"error": {"code": "bad_viewer", "message": message}}, status=400)
-    watching = viewers.beat(event.pk, viewer) if event.status == LiveEventPage.LIVE else 0
+    if not viewers.viewer_allowed(event.pk, viewer):
+        return too_many()
+    live = event.status == LiveEventPage.LIVE
+    watching = viewers.beat(event.pk, viewer, address) if live else 0
     return JsonResponse(
         {
             "state": event.public_state,
@@ -70,6 +79,13 @@ def heartbeat(request, event_id):
             "viewers": watching,
         }
     )
+
+
+def too_many():
+    message = _("心跳过于频繁，请稍后再试")
+    response = JsonResponse({"error": {"code": "rate_limited", "message": message}}, status=429)
+    response["Retry-After"] = str(seconds_left(viewers.WINDOW))
+    return response
 
 
 HLS_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t"}

@@ -8,7 +8,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from learning import views as learning_views
-from learning.ranged import serve_ranged
 from livestream import views as live_views
 from search import views as search_views
 from sites import views as site_views
@@ -35,7 +34,7 @@ urlpatterns = [
 
 if settings.PORTAL_SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve_ranged, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", views.serve_media),  # documents excepted
     ]
 
 if settings.LIVESTREAM_SERVE_HLS:  # development: nginx serves HLS in production

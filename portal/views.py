@@ -1,9 +1,26 @@
+import posixpath
+
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from learning.ranged import serve_ranged
+
 from .context_processors import LARGE_FONT_COOKIE
+
+# Media folders Django never serves from /media/: documents go through Wagtail's document
+# view (/documents/<id>/<name>), which checks the collection's view restriction.
+PRIVATE_MEDIA = "documents"
+
+
+def serve_media(request, path):
+    """/media/ on the embedded set-up (PORTAL_SERVE_MEDIA), with Range, except documents —
+    the same rule as nginx's `location ^~ /media/documents/` in production."""
+    folder = posixpath.normpath(path).lstrip("/").split("/", 1)[0]
+    if folder.lower() == PRIVATE_MEDIA:
+        raise Http404
+    return serve_ranged(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @require_GET

@@ -20,6 +20,7 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
 from base.demo_media import CLIP_SECONDS, clip_frames, encode_frames, raw_video_input, slide
+from base.private_files import write_private
 from content.demo import DIRECTIVES, city_library, directive_slug
 from content.models import DirectivePage
 
@@ -152,9 +153,7 @@ def _ensure_devices(groups):
             lines.append(f"{slug} {name} {token}")
     path = Path(settings.VAR_DIR) / SCREEN_TOKENS_FILE
     if changed or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(lines) + "\n")
-        path.chmod(0o600)
+        write_private(path, "\n".join(lines) + "\n")
 
 
 def _clip(lines):

@@ -9,6 +9,7 @@ These models came from the content app and keep its tables (Meta.db_table).
 
 import datetime
 import hashlib
+import hmac
 import secrets
 
 from django.conf import settings
@@ -24,7 +25,16 @@ from content.channels import is_clip, orientation
 
 
 def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+    """What is stored of a device token: HMAC-SHA256 under the deployment's
+    SCREENS_TOKEN_KEY, taken over the token's sha256 — so hashes stored before the key
+    (bare sha256) were upgraded in place by migration 0002 and no device had to be
+    registered again."""
+    return key_token_digest(hashlib.sha256(token.encode()).hexdigest())
+
+
+def key_token_digest(digest):
+    key = settings.SCREENS_TOKEN_KEY.encode()
+    return hmac.new(key, digest.encode(), hashlib.sha256).hexdigest()
 
 
 def new_token():

@@ -11,7 +11,6 @@ import datetime
 import hashlib
 import json
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,9 +57,9 @@ def clip_media(document, group, duration):
     size, sha = digest(document.file)
     return {
         "type": "video",
-        # With object storage a document's own URL is signed and expires: stored
-        # snapshots link the portal's document view, which redirects to a fresh one.
-        "url": document.url if settings.PORTAL_PRIVATE_DOCUMENTS else document.file.url,
+        # Documents are reached only through the portal's document view (collection
+        # privacy; with object storage it redirects to a freshly signed URL).
+        "url": document.url,
         "bytes": size,
         "sha256": sha,
         "width": group.width,

@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from base.env import check_environment, env_int, env_url
+from base.private_files import private_dir, private_file, write_private
 
 
 def env_bool(name, default):
@@ -28,7 +29,9 @@ def env_list(name):
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
-# Everything the running portal writes locally (database, media, generated secret).
+# Everything the running portal writes locally (database, media, generated secret): the
+# owner's only (0700, base/private_files.py). nginx serves production media from a
+# MEDIA_ROOT outside it (deploy/portal.env.example).
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
 
 # --- Start-up checks (base/env.py) -------------------------------------------------
@@ -48,9 +51,7 @@ def _secret_key():
     # Development: one random key per checkout, kept outside the repository.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        write_private(key_file, secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -91,6 +92,9 @@ PORTAL_RESERVED_CODES = [
 ALLOWED_HOSTS = ["*"]
 PORTAL_EXTRA_HOSTS = ["127.0.0.1", "[::1]", *env_list("ALLOWED_HOSTS")]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Proxies (nginx) whose X-Forwarded-For is believed for the client's address (rate limits,
+# base/limits.py); the same list gunicorn trusts (deploy/gunicorn.conf.py).
+PORTAL_TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS") or ["127.0.0.1", "::1"]
 
 INSTALLED_APPS = [
     "portal",
@@ -189,6 +193,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The file (and so its WAL) is the owner's only, in a 0700 folder (base/private_files).
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        private_file(DATABASES["default"]["NAME"])
     # WAL lets the task worker and the web server use the file side by side.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -275,17 +282,22 @@ if AWS_STORAGE_BUCKET_NAME:
     WAGTAILDOCS_SERVE_METHOD = "redirect"
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # Wagtail's document view checks the collection's view restriction, then streams.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 STORAGES = {
     "default": default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Local media are served by Django only on the embedded set-up; nginx serves them in
-# production (deploy/nginx).
+# production (deploy/nginx). Documents are never served from /media/ (portal/views.py
+# serve_media refuses /media/documents/ as nginx does, S3 keeps them private): they are
+# reached only through Wagtail's document view (collection privacy), stored links (screen
+# playlists) included.
 PORTAL_SERVE_MEDIA = env_bool("PORTAL_SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
-# Documents are reached only through Wagtail's document view (collection privacy) when
-# Django does not serve /media/ itself: nginx refuses /media/documents/, S3 keeps them
-# private. Stored links (screen playlists) then use the document view too.
-PORTAL_PRIVATE_DOCUMENTS = bool(AWS_STORAGE_BUCKET_NAME) or not PORTAL_SERVE_MEDIA
+# var/ is made (or tightened to) 0700 when it exists or local media will create it; it is
+# not created otherwise (production may keep everything elsewhere, on a read-only tree).
+if VAR_DIR.exists() or (VAR_DIR in MEDIA_ROOT.parents and not AWS_STORAGE_BUCKET_NAME):
+    private_dir(VAR_DIR)
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_PERMISSIONS = 0o644
@@ -306,6 +318,14 @@ WAGTAILMEDIA_MAX_UPLOAD_SIZE = int(os.environ.get("WAGTAILMEDIA_MAX_UPLOAD_SIZE"
 SCREENS_LINK_SECRET = (
     os.environ.get("SCREENS_LINK_SECRET")
     or hashlib.sha256(f"screens-poll-link:{SECRET_KEY}".encode()).hexdigest()
+)
+# Device tokens are stored as HMAC-SHA256 under this key (screens/models.py hash_token):
+# a copied table is useless without it. Default: derived from SECRET_KEY; set it (to the
+# value `manage.py shell -c "from django.conf import settings; print(settings.
+# SCREENS_TOKEN_KEY)"` prints) before rotating SECRET_KEY, or every screen needs a new token.
+SCREENS_TOKEN_KEY = (
+    os.environ.get("SCREENS_TOKEN_KEY")
+    or hashlib.sha256(f"screens-device-token:{SECRET_KEY}".encode()).hexdigest()
 )
 # How long a link is good for: the longest a revoked device can keep polling by its link.
 PORTAL_SCREENS_LINK_TTL = int(os.environ.get("PORTAL_SCREENS_LINK_TTL", "600"))
@@ -330,6 +350,14 @@ LIVESTREAM_CALLBACK_SECRET = (
 LIVESTREAM_EARLY_MINUTES = int(os.environ.get("LIVESTREAM_EARLY_MINUTES", "30"))
 # A stream key is good until the scheduled end, and at most this many hours.
 LIVESTREAM_KEY_TTL_HOURS = int(os.environ.get("LIVESTREAM_KEY_TTL_HOURS", "168"))
+
+# Heartbeat limits per 30-second window (livestream/viewers.py): distinct viewers counted
+# per address (one NAT may hide a meeting room or a campus), heartbeats per address and
+# per viewer (the player sends 3). Beyond the first, more ids are not counted; beyond the
+# others the heartbeat gets 429.
+LIVESTREAM_VIEWERS_PER_ADDRESS = env_int("LIVESTREAM_VIEWERS_PER_ADDRESS", 20)
+LIVESTREAM_ADDRESS_BEATS = env_int("LIVESTREAM_ADDRESS_BEATS", 200)
+LIVESTREAM_VIEWER_BEATS = env_int("LIVESTREAM_VIEWER_BEATS", 6)
 
 # --- Search -------------------------------------------------------------------------
 # Elasticsearch (search/elastic.py) replaces the database's own index when set: one index
@@ -389,6 +417,11 @@ WAGTAILDOCS_EXTENSIONS = [
     *["mp4", "webm"],  # short clips for the screen channel
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# A document's content is checked on upload (base/uploads.py): markup is refused under any
+# name, a PDF must parse and carry no script or automatic action. Only such PDFs are shown
+# inline; every other document is served as an attachment.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "base.uploads.CheckedDocumentForm"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000  # rejects decompression bombs
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]

@@ -53,7 +53,6 @@ def use_storage(settings, monkeypatch, endpoint):
     settings.AWS_STORAGE_BUCKET_NAME = BUCKET
     settings.AWS_S3_ENDPOINT_URL = endpoint
     settings.WAGTAILDOCS_SERVE_METHOD = "redirect"
-    settings.PORTAL_PRIVATE_DOCUMENTS = True
 
 
 @pytest.fixture

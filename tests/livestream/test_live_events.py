@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from base import limits
 from learning import ffmpeg
 from learning.media import LessonMedia
 from learning.models import MicroLessonPage
@@ -316,8 +317,60 @@ def test_publishing_an_old_revision_keeps_the_live_state(client, settings, event
 # --- viewers, page, HLS in development ------------------------------------------------
 
 
-def heartbeat(client, event, viewer):
-    return client.post(f"/api/live/{event.pk}/heartbeat/", {"viewer": viewer})
+def heartbeat(client, event, viewer, address="203.0.113.7", **headers):
+    url = f"/api/live/{event.pk}/heartbeat/"
+    return client.post(url, {"viewer": viewer}, REMOTE_ADDR=address, **headers)
+
+
+@pytest.fixture
+def still_window(monkeypatch):
+    """The rate-limit windows' clock held in the middle of one window."""
+    monkeypatch.setattr(limits, "clock", lambda: 1_000_010.0)
+
+
+def test_a_viewer_beating_too_fast_is_refused(client, settings, event, still_window):
+    settings.LIVESTREAM_VIEWER_BEATS = 3  # per 30 s; the player beats every 10 s
+    go_live(client, settings, event)
+    codes = [heartbeat(client, event, "viewer-aaaa").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    response = heartbeat(client, event, "viewer-aaaa")
+    assert response.json()["error"]["code"] == "rate_limited" and "Retry-After" in response
+    assert heartbeat(client, event, "viewer-bbbb").status_code == 200  # others still count
+
+
+def test_an_address_beating_too_fast_is_refused(client, settings, event, still_window):
+    settings.LIVESTREAM_ADDRESS_BEATS = 5
+    go_live(client, settings, event)
+    codes = [heartbeat(client, event, f"viewer-{n:04d}").status_code for n in range(6)]
+    assert codes == [200] * 5 + [429]
+    assert heartbeat(client, event, "viewer-0006").json()["error"]["code"] == "rate_limited"
+    assert heartbeat(client, event, "viewer-0007", address="198.51.100.2").status_code == 200
+
+
+def test_made_up_viewer_ids_cannot_raise_the_peak(client, settings, event, still_window):
+    settings.LIVESTREAM_VIEWERS_PER_ADDRESS = 3
+    go_live(client, settings, event)
+    for n in range(40):
+        answer = heartbeat(client, event, f"fake-viewer-{n:04d}")
+        assert answer.status_code == 200
+    assert answer.json()["viewers"] == 3
+    assert refreshed(event).viewer_count == 3 and viewers.count(event.pk) == 3
+    heartbeat(client, event, "viewer-real", address="198.51.100.2")
+    assert refreshed(event).viewer_count == 4
+
+
+def test_behind_nginx_the_forwarded_address_is_the_viewers(client, settings, event, still_window):
+    """nginx appends the peer it saw to X-Forwarded-For; only a trusted proxy's header is
+    believed, and only its last entry (the rest is whatever the client sent)."""
+    settings.LIVESTREAM_VIEWERS_PER_ADDRESS = 1
+    settings.PORTAL_TRUSTED_PROXIES = ["127.0.0.1"]
+    go_live(client, settings, event)
+    for n, forwarded in enumerate(["10.9.9.9, 192.0.2.1", "10.9.9.8, 192.0.2.2", "192.0.2.2"]):
+        heartbeat(client, event, f"viewer-{n:04d}", "127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert viewers.count(event.pk) == 2  # 192.0.2.1 and 192.0.2.2
+    for n, forwarded in enumerate(["192.0.2.3", "192.0.2.4"]):  # not from the proxy
+        heartbeat(client, event, f"viewer-x{n:04d}", "203.0.113.9", HTTP_X_FORWARDED_FOR=forwarded)
+    assert viewers.count(event.pk) == 3  # one more: 203.0.113.9
 
 
 def test_heartbeats_count_each_viewer_once(client, settings, event):
@@ -336,7 +389,7 @@ def test_heartbeats_count_each_viewer_once(client, settings, event):
 
 
 def test_viewers_seen_more_than_a_minute_ago_no_longer_count(event):
-    viewers.beat(event.pk, "viewer-aaaa", now=1_000_000.0)
+    viewers.beat(event.pk, "viewer-aaaa", "203.0.113.7", now=1_000_000.0)
     assert viewers.count(event.pk, now=1_000_000.0 + 20) == 1
     assert viewers.count(event.pk, now=1_000_000.0 + 65) == 0
 

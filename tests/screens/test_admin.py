@@ -13,7 +13,7 @@ from wagtail.documents.models import Document
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from screens import snapshots
-from screens.models import Device, EmergencyInsert, Playlist, PlayTally
+from screens.models import Device, EmergencyInsert, Playlist, PlayTally, hash_token
 from tests.content.factories import ArticleFactory
 from tests.factories import ImageFactory, UserFactory
 from tests.screens.factories import DeviceFactory, DisplayGroupFactory, EmergencyInsertFactory
@@ -67,7 +67,7 @@ def register(client, group, name="西湖站上行 1 号屏"):
 
 def test_a_new_device_shows_its_token_once_and_keeps_only_its_hash(admin_client, platform_group):
     device, token = register(admin_client, platform_group)
-    assert device.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert device.token_hash == hash_token(token) != hashlib.sha256(token.encode()).hexdigest()
     assert device.token_hint == token[:6]
     stored = [str(v) for v in Device.objects.filter(pk=device.pk).values().get().values()]
     assert token not in stored

@@ -2,10 +2,12 @@
 
 import datetime
 import hashlib
+import importlib
 import io
 import json
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -199,7 +201,30 @@ def test_feed_refuses_missing_invalid_and_revoked_tokens(client, platform):
 def test_tokens_are_stored_hashed(platform):
     device = Device.objects.get()
     assert platform["token"] not in (device.token_hash, device.token_hint)
-    assert device.token_hash == hashlib.sha256(platform["token"].encode()).hexdigest()
+
+
+def test_token_hashes_are_keyed_per_deployment(client, platform, settings):
+    """A bare sha256 of a 256-bit token cannot be reversed, but a copied table plus the
+    code would let anyone check guesses offline and forge nothing else: keyed, a stolen
+    table is useless without SCREENS_TOKEN_KEY."""
+    token = platform["token"]
+    device = Device.objects.get()
+    bare = hashlib.sha256(token.encode()).hexdigest()
+    assert device.token_hash != bare
+    assert client.get(FEED, **auth(token)).status_code == 200
+    settings.SCREENS_TOKEN_KEY = "another deployment"
+    assert client.get(FEED, **auth(token)).status_code == 401
+
+
+def test_devices_registered_before_keyed_hashes_keep_working(client, platform):
+    """Migration 0002 upgrades every stored bare sha256 in place (the key is applied over
+    it), so no device has to be registered again."""
+    token = platform["token"]
+    Device.objects.update(token_hash=hashlib.sha256(token.encode()).hexdigest())
+    upgrade = importlib.import_module("screens.migrations.0002_keyed_token_hashes")
+    upgrade.key_token_hashes(django_apps, None)
+    assert client.get(FEED, **auth(token)).status_code == 200
+    assert client.get(FEED, **auth("nonsense")).status_code == 401
 
 
 def test_emergency_insert_overrides_with_a_short_ttl(client, platform):
@@ -241,6 +266,22 @@ def test_clips_the_group_cannot_play_are_left_out(platform):
     clips = [i for i in items if i["id"].startswith("clip:")]
     assert [c["title"] for c in clips] == ["微党课"]
     assert clips[0]["media"][0]["sha256"] == hashlib.sha256(b"mp4-bytes").hexdigest()
+
+
+def test_a_clip_is_linked_through_the_document_view(platform, client):
+    """/media/documents/ is never served (collection privacy): the player follows the
+    document view, which streams a clip of a public collection."""
+    group = platform["group"]
+    group.clip_formats = "mp4"
+    group.save()
+    clip = Document.objects.create(title="微党课", file=ContentFile(b"mp4-bytes", name="b.mp4"))
+    PlaylistItemFactory(playlist=platform["playlist"], clip=clip, sort_order=2)
+    items = snapshots.build_snapshot(group)["items"]
+    (entry,) = [i for i in items if i["id"].startswith("clip:")]
+    url = entry["media"][0]["url"]
+    assert url == clip.url and url.startswith("/documents/")
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response) == b"mp4-bytes"
 
 
 def post_heartbeat(client, token, data):

@@ -3,8 +3,8 @@
  * Registered by player.js as /screens/player/sw.js?page=…&js=…&css=…&feed=… (the URLs come
  * from the page, so hashed static names work and a new deploy registers a new worker).
  *
- *   /media/…           cache-first (Cache Storage); the player verifies sha256 and deletes
- *                      a bad copy, so the next attempt goes to the network.
+ *   /media/…, clips    cache-first (Cache Storage); the player verifies sha256 and deletes
+ *   (/documents/…)     a bad copy, so the next attempt goes to the network.
  *   the feed, poll links network-first; the last 200 is kept and answered when the network
  *                      fails (marked "X-Screens-Offline: 1"), so a reload offline still plays.
  *   page, JS, CSS      network-first with cache fallback, for offline reloads.
@@ -46,7 +46,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return; // heartbeats go straight to the network
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/media/")) {
+  if (url.pathname.startsWith("/media/") || url.pathname.startsWith("/documents/")) {
     event.respondWith(cacheFirst(request));
   } else if (url.pathname === FEED || url.pathname.startsWith(POLL)) {
     event.respondWith(feed(request));
