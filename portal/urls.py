@@ -11,6 +11,7 @@ from learning import views as learning_views
 from learning.ranged import serve_ranged
 from livestream import views as live_views
 from search import views as search_views
+from sites import admin_urls as site_admin_urls
 from sites import views as site_views
 
 from . import views
@@ -18,6 +19,8 @@ from .api import api, api_router
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Reports limited to the user's subtree, answering first at Wagtail's own addresses.
+    path("admin/", include(site_admin_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("screens.urls")),  # /api/screens/v1/…, /screens/player/

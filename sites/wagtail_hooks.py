@@ -6,6 +6,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from base.admin import PermittedMenuItem
 
+from . import admin_subtree
 from .models import OrganisationPage
 from .provisioning import provision_organisation
 
@@ -27,7 +28,22 @@ def hide_other_organisations_drafts(pages, request):
     editable = PagePermissionPolicy().instances_user_has_any_permission_for(
         user, {"add", "change", "publish"}
     )
-    return pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")))
+    pages = pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")))
+    # Live pages elsewhere are listed by their live title, never an unpublished draft's.
+    return admin_subtree.annotate_shown_titles(pages, user)
+
+
+@hooks.register("before_move_page")
+def move_only_within_reach(request, page, destination):
+    """The move confirmation (GET and POST) is 404 unless the user may move the page
+    there: it would show the titles of pages outside their subtree."""
+    admin_subtree.check_move(request, page, destination)
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's images and documents
+def choosable_media_in_admin_api(router):
+    router.register_endpoint("images", admin_subtree.SubtreeImagesAdminAPIViewSet)
+    router.register_endpoint("documents", admin_subtree.SubtreeDocumentsAdminAPIViewSet)
 
 
 @hooks.register("register_admin_urls")

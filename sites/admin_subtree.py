@@ -1,0 +1,147 @@
+"""The subtree rule for Wagtail's own admin views that list pages, images and documents.
+
+A user's subtree is the pages under those their groups hold page permissions on (an
+organisation's editors and reviewers: the organisation; the city's 终审: the city).
+Pages outside it are left out of the page-types report and the translations report;
+the page chooser shows their live title only (never a draft title); moving is 404
+unless the user may move the page there; the admin API's images and documents come
+only from collections the user may choose from. Superusers see everything.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.http import Http404
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.documents.permissions import permission_policy as document_policy
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.permissions import permission_policy as image_policy
+from wagtail.models import GroupPagePermission, Page
+
+from .tree import below_path_q
+
+
+def permitted_paths(user):
+    """Tree paths of the pages `user`'s groups hold page permissions on."""
+    return sorted(
+        set(
+            GroupPagePermission.objects.filter(group__user=user).values_list(
+                "page__path", flat=True
+            )
+        )
+    )
+
+
+def subtree_q(user, field="path"):
+    """Q for rows whose tree path lookup `field` lies in `user`'s subtree; None for a
+    superuser (no limit)."""
+    if user.is_superuser:
+        return None
+    paths = permitted_paths(user)
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (below_path_q(p, inclusive=True, field=field) for p in paths))
+
+
+def limit_to_subtree(queryset, user, field="path"):
+    q = subtree_q(user, field)
+    return queryset if q is None else queryset.filter(q)
+
+
+# --- the page chooser ----------------------------------------------------------------
+
+
+def annotate_shown_titles(pages, user):
+    """Each page's `shown_title`: its draft title inside the user's subtree, its live
+    title outside it (templates/wagtailadmin/chooser/tables/ show it)."""
+    q = subtree_q(user)
+    if q is None:
+        return pages.annotate(shown_title=F("draft_title"))
+    return pages.annotate(shown_title=Case(When(q, then=F("draft_title")), default=F("title")))
+
+
+def shown_title(page, user):
+    """The title the chooser may show for one page (one not from an annotated list)."""
+    if hasattr(page, "shown_title"):
+        return page.shown_title or page.title
+    if user.is_superuser or limit_to_subtree(Page.objects.filter(pk=page.pk), user).exists():
+        return page.get_admin_display_title()
+    return page.title
+
+
+# --- moving -----------------------------------------------------------------------------
+
+
+def check_move(request, page, destination):
+    """Moving a page: 404 unless the user may move it, and move it there."""
+    permissions = page.permissions_for_user(request.user)
+    if not (permissions.can_move() and permissions.can_move_to(destination)):
+        raise Http404
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+class SubtreePageTypesUsageView(PageTypesUsageReportView):
+    """Counts and the last edited page of each page type, within the user's subtree."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        q = subtree_q(self.request.user)
+        if q is None:
+            return queryset
+        language_code = self.filters.form.cleaned_data.get("page_locale", None)
+        site_root_path = self.filters.form.cleaned_data.get("site", None)
+        pages = Page.objects.filter(q)
+        if language_code:
+            pages = pages.filter(locale__language_code=language_code)
+        if site_root_path:
+            pages = pages.filter(path__startswith=site_root_path)
+        latest = pages.filter(content_type=OuterRef("pk")).order_by(
+            F("latest_revision_created_at").desc(nulls_last=True), "title", "-pk"
+        )
+        return queryset.annotate(
+            count=Count("pages", filter=Q(pages__in=pages)),
+            last_edited_page_id=Subquery(latest.values("pk")[:1]),
+        )
+
+
+def subtree_translations_view():
+    """wagtail-localize's translations report, limited to pages in the user's subtree
+    (other translated objects: superusers only); None without wagtail-localize."""
+    try:
+        from wagtail_localize.views.report import TranslationsReportView
+    except ImportError:
+        return None
+
+    class SubtreeTranslationsReportView(TranslationsReportView):
+        def get_queryset(self):
+            queryset = super().get_queryset()
+            user = self.request.user
+            if user.is_superuser:
+                return queryset
+            keys = limit_to_subtree(Page.objects.all(), user).values("translation_key")
+            return queryset.filter(source__object_id__in=keys)
+
+    return SubtreeTranslationsReportView
+
+
+# --- the admin API ------------------------------------------------------------------------
+
+
+class ChoosableMixin:
+    policy = None
+
+    def get_queryset(self):
+        choosable = self.policy.instances_user_has_any_permission_for(self.request.user, ["choose"])
+        return super().get_queryset().filter(pk__in=choosable.values("pk"))
+
+
+class SubtreeImagesAdminAPIViewSet(ChoosableMixin, ImagesAdminAPIViewSet):
+    policy = image_policy
+
+
+class SubtreeDocumentsAdminAPIViewSet(ChoosableMixin, DocumentsAdminAPIViewSet):
+    policy = document_policy
