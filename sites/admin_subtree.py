@@ -15,10 +15,9 @@ from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.http import Http404
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
-from wagtail.documents.permissions import permission_policy as document_policy
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.images.permissions import permission_policy as image_policy
 from wagtail.models import GroupPagePermission, Page
+from wagtail.permissions import policy_registry
 
 from .tree import below_path_q
 
@@ -132,16 +131,17 @@ def subtree_translations_view():
 
 
 class ChoosableMixin:
-    policy = None
+    """Only what the user may choose (Wagtail's chooser rule), by the model's policy."""
 
     def get_queryset(self):
-        choosable = self.policy.instances_user_has_any_permission_for(self.request.user, ["choose"])
+        policy = policy_registry.get_by_type(self.model)
+        choosable = policy.instances_user_has_any_permission_for(self.request.user, ["choose"])
         return super().get_queryset().filter(pk__in=choosable.values("pk"))
 
 
 class SubtreeImagesAdminAPIViewSet(ChoosableMixin, ImagesAdminAPIViewSet):
-    policy = image_policy
+    pass
 
 
 class SubtreeDocumentsAdminAPIViewSet(ChoosableMixin, DocumentsAdminAPIViewSet):
-    policy = document_policy
+    pass
