@@ -3,7 +3,7 @@
 A user's subtree is the pages under those their groups hold page permissions on (an
 organisation's editors and reviewers: the organisation; the city's 终审: the city).
 Pages outside it are left out of the page-types report and the translations report;
-the page chooser shows their live title only (never a draft title); moving is 404
+the page chooser (browse, search, chosen) offers their live pages by live title only; moving is 404
 unless the user may move the page there; the admin API's images and documents come
 only from collections the user may choose from. Superusers see everything.
 """
@@ -13,10 +13,13 @@ from operator import or_
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.http import Http404
+from django.urls import reverse
+from wagtail.admin.views.chooser import ChosenMultipleView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.models import GroupPagePermission, Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import policy_registry
 
 from .tree import below_path_q
@@ -59,6 +62,38 @@ def annotate_shown_titles(pages, user):
     if q is None:
         return pages.annotate(shown_title=F("draft_title"))
     return pages.annotate(shown_title=Case(When(q, then=F("draft_title")), default=F("title")))
+
+
+def choosable_pages(pages, user):
+    """Live pages everywhere, unpublished ones only where the user may edit; each with
+    the title it may be shown by."""
+    if user.is_superuser:
+        return pages
+    editable = PagePermissionPolicy().instances_user_has_any_permission_for(
+        user, {"add", "change", "publish"}
+    )
+    pages = pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")))
+    return annotate_shown_titles(pages, user)
+
+
+class SubtreeChosenMultipleView(ChosenMultipleView):
+    """Wagtail's "chosen multiple" answer, for choosable pages only, by their shown title
+    (Wagtail's own looks the ids up among all pages)."""
+
+    def get(self, request):
+        pks = request.GET.getlist("id")
+        pages = choosable_pages(Page.objects.filter(pk__in=pks), request.user).specific()
+        result = [
+            {
+                "id": page.pk,
+                "parentId": page.get_parent().pk,
+                "adminTitle": shown_title(page, request.user),
+                "editUrl": reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+                "url": page.url,
+            }
+            for page in pages
+        ]
+        return self.render_chosen_response(result)
 
 
 def shown_title(page, user):

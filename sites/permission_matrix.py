@@ -67,7 +67,11 @@ ACTIONS = {
     "revisions": ("修订版本", ["wagtailadmin_pages:revisions_view"]),
     "choose_page": (
         "选择页面",
-        ["wagtailadmin_choose_page_search", "wagtailadmin_choose_page_child"],
+        [
+            "wagtailadmin_choose_page_search",
+            "wagtailadmin_choose_page_child",
+            "wagtailadmin_choose_page_chosen_multiple",
+        ],
     ),
     "choose_image": ("选择图片", ["wagtailimages_chooser:choose_results"]),
     "choose_document": ("选择文档", ["wagtaildocs_chooser:choose_results"]),
@@ -234,7 +238,6 @@ NOT_YET_IN_MATRIX = [
     "wagtailadmin_api:pages:find",
     "wagtailadmin_api:pages:listing",
     "wagtailadmin_choose_page",
-    "wagtailadmin_choose_page_chosen_multiple",
     "wagtailadmin_editing_sessions:ping",
     "wagtailadmin_editing_sessions:release",
     "wagtailadmin_explore",

@@ -1,8 +1,6 @@
 """Admin integration: new organisations get their site at once; choosers respect isolation."""
 
-from django.db.models import Q
 from wagtail import hooks
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from base.admin import PermittedMenuItem
 
@@ -22,15 +20,7 @@ def provision_new_organisation(request, page):
 def hide_other_organisations_drafts(pages, request):
     """The page chooser lists live pages everywhere (to link to them) but unpublished pages
     only inside the subtrees the user may edit: no sibling's draft titles leak out."""
-    user = request.user
-    if user.is_superuser:
-        return pages
-    editable = PagePermissionPolicy().instances_user_has_any_permission_for(
-        user, {"add", "change", "publish"}
-    )
-    pages = pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")))
-    # Live pages elsewhere are listed by their live title, never an unpublished draft's.
-    return admin_subtree.annotate_shown_titles(pages, user)
+    return admin_subtree.choosable_pages(pages, request.user)
 
 
 @hooks.register("before_move_page")

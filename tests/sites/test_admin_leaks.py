@@ -82,6 +82,14 @@ def test_the_page_chooser_shows_live_titles_outside_the_subtree(client, leaks, e
     assert "未发布的新标题《da-s1》" in own and "草稿《da-s1》" in own
 
 
+def test_choosing_several_pages_answers_only_choosable_ones_by_live_title(client, leaks, editor):
+    sibling = leaks[SIBLING]
+    ids = [sibling["draft"].pk, sibling["live"].pk, leaks[OWN]["draft"].pk]
+    response = client.get("/admin/choose-page/chosen-multiple/", {"id": ids})
+    titles = {page["adminTitle"] for page in response.json()["result"]}
+    assert titles == {"已发布《da-s2》", "草稿《da-s1》"}
+
+
 def test_page_types_usage_counts_only_the_subtree(client, leaks, editor):
     response = client.get("/admin/reports/page-types-usage/")
     text = response.content.decode()

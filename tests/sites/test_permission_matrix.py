@@ -73,6 +73,8 @@ def sign_in(client, role, place):
 def text_of(response):
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode("utf-8-sig", "replace")
+    if response.status_code != 200:
+        return ""
     content = response.content.decode("utf-8", "replace")
     if response.get("Content-Type", "").startswith("application/json"):
         return str(response.json())
@@ -110,7 +112,6 @@ def try_action(client, action, obj):
         "history": (f"{pages}/history/", reached),
         "usage": (f"{pages}/usage/", reached),
         "revisions": (f"{pages}/revisions/{obj['revision'].pk}/view/", reached),
-        "choose_page": ("/admin/choose-page/search/?q=草稿", shows(f"草稿{marker}")),
         "choose_image": ("/admin/images/chooser/results/", shows(f"图片{marker}")),
         "choose_document": ("/admin/documents/chooser/results/", shows(f"文件{marker}")),
         "choose_media": ("/admin/media/chooser/", shows(f"视频{marker}")),
@@ -133,6 +134,14 @@ def try_action(client, action, obj):
         "api_images": ("/admin/api/main/images/", shows(f"图片{marker}")),
         "api_documents": ("/admin/api/main/documents/", shows(f"文件{marker}")),
     }
+    if action == "choose_page":  # search, browse and chosen must agree
+        seen = {
+            marker in text_of(client.get("/admin/choose-page/search/", {"q": "草稿"})),
+            marker in text_of(client.get(f"/admin/choose-page/{draft.get_parent().pk}/")),
+            marker
+            in text_of(client.get("/admin/choose-page/chosen-multiple/", {"id": [draft.pk]})),
+        }
+        return seen.pop() if len(seen) == 1 else "search, browse and chosen disagree"
     if action == "publish":
         client.post(f"/admin/bulk/wagtailcore/page/publish/?id={draft.pk}", {})
         return Page.objects.get(pk=draft.pk).live
