@@ -12,6 +12,7 @@ from wagtail.documents.models import Document
 from wagtail.log_actions import log
 from wagtail.models import Page
 
+from learning.models import Evaluation
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
 from tests.content.factories import ArticleFactory
@@ -38,19 +39,24 @@ def matrix_world(home):
         revision = draft.save_revision()
         log(instance=draft, action="wagtail.edit", revision=revision)
         collection = OrganisationAccess.objects.get(organisation=org).collection
-        ImageFactory(title=f"图片{marker}", collection=collection)
-        Document.objects.create(
+        image = ImageFactory(title=f"图片{marker}", collection=collection)
+        document = Document.objects.create(
             title=f"文件{marker}",
             collection=collection,
             file=SimpleUploadedFile(f"{code}.txt", b"hello"),
         )
-        LessonMediaFactory(title=f"视频{marker}", collection_id=collection.pk)
+        media = LessonMediaFactory(title=f"视频{marker}", collection_id=collection.pk)
         member = MemberFactory(branch=org, name=f"党员{marker}", phone=f"1370000{n:04d}").member
+        evaluation = Evaluation.objects.create(member=member, year=2026, score=90)
         objects[code] = {
             "org": org,
             "draft": draft,
             "revision": revision,
             "member": member,
+            "evaluation": evaluation,
+            "image": image,
+            "document": document,
+            "media": media,
             "marker": marker,
         }
     return objects
@@ -103,6 +109,9 @@ def try_action(client, action, obj):
     """Whether `action` on the target `obj` succeeds (True/False)."""
     draft, marker = obj["draft"], obj["marker"]
     pages = f"/admin/pages/{draft.pk}"
+    column, revision = draft.get_parent(), obj["revision"].pk
+    image, document, media = obj["image"].pk, obj["document"].pk, obj["media"].pk
+    member, snippets = obj["member"].pk, "/admin/snippets/learning"
     gets = {
         "view_draft": (f"{pages}/view_draft/", reached),
         "edit": (f"{pages}/edit/", reached),
@@ -112,8 +121,20 @@ def try_action(client, action, obj):
         "history": (f"{pages}/history/", reached),
         "usage": (f"{pages}/usage/", reached),
         "revisions": (f"{pages}/revisions/{obj['revision'].pk}/view/", reached),
+        "explore": (f"/admin/pages/{column.pk}/", shows(f"草稿{marker}")),
+        "add_subpage": (f"/admin/pages/{column.pk}/add_subpage/", reached),
+        "compare": (f"{pages}/revisions/compare/earliest...{revision}/", reached),
+        "workflow_history": (f"{pages}/workflow_history/", reached),
+        "image_edit": (f"/admin/images/{image}/", reached),
+        "image_delete": (f"/admin/images/{image}/delete/", reached),
+        "document_edit": (f"/admin/documents/edit/{document}/", reached),
+        "document_delete": (f"/admin/documents/delete/{document}/", reached),
+        "media_edit": (f"/admin/media/edit/{media}/", reached),
         "choose_image": ("/admin/images/chooser/results/", shows(f"图片{marker}")),
         "choose_document": ("/admin/documents/chooser/results/", shows(f"文件{marker}")),
+        "member_copy": (f"{snippets}/memberprofile/copy/{member}/", reached),
+        "member_delete": (f"{snippets}/memberprofile/delete/{member}/", reached),
+        "evaluation_admin": (f"{snippets}/evaluation/edit/{obj['evaluation'].pk}/", reached),
         "choose_media": ("/admin/media/chooser/", shows(f"视频{marker}")),
         "choose_member": (
             "/admin/snippets/choose/learning/memberprofile/results/",
