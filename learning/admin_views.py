@@ -69,6 +69,10 @@ class MemberViewSet(SubtreeSnippetViewSet):
     menu_label = "党员"
     list_display = ["name", "phone", "branch"]
     list_export = ["name", "phone", "branch"]
+
+    def get_queryset(self, request):
+        return MemberProfile.objects.select_related("branch")  # one query for the list
+
     search_fields = ["name", "phone"]
     edit_handler = ObjectList(
         [FieldPanel("name"), FieldPanel("phone"), FieldPanel("branch")], base_form_class=MemberForm
@@ -82,6 +86,10 @@ class EvaluationViewSet(SubtreeSnippetViewSet):
     menu_label = "年度评议"
     list_display = ["member", "year", "score"]
     list_export = ["member", "year", "score", "note"]
+
+    def get_queryset(self, request):
+        return Evaluation.objects.select_related("member")
+
     list_filter = ["year"]
     scope_field = "member__branch__path"
     edit_handler = ObjectList(

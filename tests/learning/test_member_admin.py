@@ -4,6 +4,8 @@ it, 404 (or absent from a list); inside, the view works (no TypeError on history
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from learning.models import Evaluation, MemberProfile
 from tests.factories import UserFactory
@@ -101,3 +103,17 @@ def test_a_superuser_reaches_every_member(client, members):
     for code in (OWN, SIBLING):
         member = members[code]["member"]
         assert client.get(object_url("memberprofile", "history", member.pk)).status_code == 200
+
+
+def test_the_scoped_listing_costs_the_same_queries_for_more_members(
+    client, org_tree, members, reviewer, django_assert_num_queries
+):
+    url = "/admin/snippets/learning/memberprofile/"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(5):
+        MemberFactory(branch=org_tree[OWN], name=f"又一位党员{n}", phone=f"1390000100{n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    text = response.content.decode()
+    assert all(f"又一位党员{n}" in text for n in range(5))
