@@ -1,18 +1,14 @@
 """学习 in the admin: point rules, members (each reviewer sees the members of the branches
 under the organisations they review), and the member import."""
 
-from functools import reduce
-from operator import or_
-
 from django import forms
-from django.http import Http404
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from base.admin import FileImportView
+from sites.admin_scope import SubtreeSnippetViewSet, in_subtrees
 from sites.models import OrganisationPage
-from sites.tree import below_path_q
 
 from .members import import_members
 from .models import Evaluation, MemberProfile, PointRule, Question, Quiz
@@ -30,45 +26,11 @@ def organisations_reviewed(user):
     return orgs.filter(access__reviewers__in=user.groups.all())
 
 
-def in_subtrees(queryset, orgs, field="branch__path"):
-    paths = [o.path for o in orgs]
-    if not paths:
-        return queryset.none()
-    return queryset.filter(
-        reduce(or_, (below_path_q(p, inclusive=True, field=field) for p in paths))
-    )
-
-
 class PointRuleViewSet(SnippetViewSet):
     model = PointRule
     icon = "pick"
     menu_label = "积分规则"
     list_display = ["name", "code", "points", "daily_cap", "minutes", "active"]
-
-
-class InScopeMixin:
-    """Only objects in the subtrees the user reviews: others are 404 on every view."""
-
-    scope_field = "branch__path"
-
-    def get_base_queryset(self):
-        queryset = super().get_base_queryset()
-        return in_subtrees(queryset, organisations_reviewed(self.request.user), self.scope_field)
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        mine = in_subtrees(
-            type(obj).objects.filter(pk=obj.pk),
-            organisations_reviewed(self.request.user),
-            self.scope_field,
-        )
-        if not mine.exists():
-            raise Http404
-        return obj
-
-
-def scoped(view_class, field):
-    return type(f"Scoped{view_class.__name__}", (InScopeMixin, view_class), {"scope_field": field})
 
 
 class ScopedFormMixin:
@@ -97,34 +59,37 @@ class EvaluationForm(ScopedFormMixin, WagtailAdminModelForm):
     scoped_fields = {"member": "branch__path"}
 
 
-class ScopedViewSet(SnippetViewSet):
-    """A snippet viewset whose every view keeps to the reviewer's subtrees."""
+class MemberViewSet(SubtreeSnippetViewSet):
+    """Every view of members (listing, export, edit, copy, delete, history, usage, the
+    chooser …) keeps to the organisations the user reviews."""
 
-    scope_field = "branch__path"
-
-    def __init__(self, *args, **kwargs):
-        for name in ["index", "edit", "delete", "history", "usage", "inspect"]:
-            attr = f"{name}_view_class"
-            setattr(self, attr, scoped(getattr(self, attr), self.scope_field))
-        super().__init__(*args, **kwargs)
-
-
-class MemberViewSet(ScopedViewSet):
+    scope_organisations = staticmethod(organisations_reviewed)
     model = MemberProfile
     icon = "group"
     menu_label = "党员"
     list_display = ["name", "phone", "branch"]
+    list_export = ["name", "phone", "branch"]
+
+    def get_queryset(self, request):
+        return MemberProfile.objects.select_related("branch")  # one query for the list
+
     search_fields = ["name", "phone"]
     edit_handler = ObjectList(
         [FieldPanel("name"), FieldPanel("phone"), FieldPanel("branch")], base_form_class=MemberForm
     )
 
 
-class EvaluationViewSet(ScopedViewSet):
+class EvaluationViewSet(SubtreeSnippetViewSet):
+    scope_organisations = staticmethod(organisations_reviewed)
     model = Evaluation
     icon = "success"
     menu_label = "年度评议"
     list_display = ["member", "year", "score"]
+    list_export = ["member", "year", "score", "note"]
+
+    def get_queryset(self, request):
+        return Evaluation.objects.select_related("member")
+
     list_filter = ["year"]
     scope_field = "member__branch__path"
     edit_handler = ObjectList(

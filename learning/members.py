@@ -4,7 +4,8 @@ reviewers, all or nothing, with line-numbered errors.
 Columns: 姓名, 手机号, 支部代码, and optionally 用户名 (default: the phone number) and 初始密码
 (default: a random one, shown once to whoever imports). A phone number that already
 belongs to a member updates that member (name, branch), so importing twice changes
-nothing the second time.
+nothing the second time; but only a member inside the importer's subtree (`within`): a
+phone of a member elsewhere is a line error, so no import reaches across branches.
 """
 
 import re
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from base.tables import TableError, line_error, read_table
 from sites.models import OrganisationPage
@@ -47,10 +49,20 @@ def import_members(raw, filename, within=None):
     """Import a table of members into branches under `within` (an OrganisationPage; None:
     anywhere). Raises TableError listing every bad line; writes nothing then."""
     rows = read_table(raw, filename, COLUMNS, REQUIRED)
+    with transaction.atomic():
+        return _import_rows(rows, within)
+
+
+def _import_rows(rows, within):
     branches = branches_by_code({r["branch"].lower() for _, r in rows}, within)
     User = get_user_model()
     phones = [r["phone"] for _, r in rows]
-    members = {m.phone: m for m in MemberProfile.objects.filter(phone__in=phones)}
+    members = {
+        m.phone: m
+        for m in MemberProfile.objects.select_for_update()
+        .select_related("branch")
+        .filter(phone__in=phones)
+    }
     taken = set(
         User.objects.filter(username__in=[r.get("username") or r["phone"] for _, r in rows])
         .exclude(member__phone__in=phones)
@@ -59,13 +71,20 @@ def import_members(raw, filename, within=None):
     errors, seen_phones, seen_names = [], {}, {}
     for line, row in rows:
         errors += row_errors(line, row, branches, taken, seen_phones, seen_names, members)
+        errors += outside_errors(line, members.get(row["phone"]), within)
     if errors:
         raise TableError(errors)
     report = ImportReport()
-    with transaction.atomic():
-        for _, row in rows:
-            apply_row(row, branches[row["branch"].lower()], members, report)
+    for _, row in rows:
+        apply_row(row, branches[row["branch"].lower()], members, report)
     return report
+
+
+def outside_errors(line, member, within):
+    """A phone of a member whose branch lies outside `within` may not be taken over."""
+    if member is None or within is None or member.branch.path.startswith(within.path):
+        return []
+    return [gettext("第 %(line)s 行：该手机号已属于其他组织的党员") % {"line": line}]
 
 
 def branches_by_code(codes, within):

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from learning import views as learning_views
 from livestream import views as live_views
 from search import views as search_views
+from sites import admin_urls as site_admin_urls
 from sites import views as site_views
 
 from . import views
@@ -17,6 +18,8 @@ from .api import api, api_router
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Reports limited to the user's subtree, answering first at Wagtail's own addresses.
+    path("admin/", include(site_admin_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("screens.urls")),  # /api/screens/v1/…, /screens/player/

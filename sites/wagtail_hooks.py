@@ -1,11 +1,10 @@
 """Admin integration: new organisations get their site at once; choosers respect isolation."""
 
-from django.db.models import Q
 from wagtail import hooks
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from base.admin import PermittedMenuItem
 
+from . import admin_subtree
 from .models import OrganisationPage
 from .provisioning import provision_organisation
 
@@ -21,13 +20,20 @@ def provision_new_organisation(request, page):
 def hide_other_organisations_drafts(pages, request):
     """The page chooser lists live pages everywhere (to link to them) but unpublished pages
     only inside the subtrees the user may edit: no sibling's draft titles leak out."""
-    user = request.user
-    if user.is_superuser:
-        return pages
-    editable = PagePermissionPolicy().instances_user_has_any_permission_for(
-        user, {"add", "change", "publish"}
-    )
-    return pages.filter(Q(live=True) | Q(pk__in=editable.values("pk")))
+    return admin_subtree.choosable_pages(pages, request.user)
+
+
+@hooks.register("before_move_page")
+def move_only_within_reach(request, page, destination):
+    """The move confirmation (GET and POST) is 404 unless the user may move the page
+    there: it would show the titles of pages outside their subtree."""
+    admin_subtree.check_move(request, page, destination)
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's images and documents
+def choosable_media_in_admin_api(router):
+    router.register_endpoint("images", admin_subtree.SubtreeImagesAdminAPIViewSet)
+    router.register_endpoint("documents", admin_subtree.SubtreeDocumentsAdminAPIViewSet)
 
 
 @hooks.register("register_admin_urls")

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from base.tables import TableError
 from learning.members import import_members
 from learning.models import MemberProfile
+from sites.models import OrganisationPage
 from tests.factories import UserFactory
 from tests.learning.factories import MemberFactory
 
@@ -188,3 +189,28 @@ def test_yearly_evaluations_are_scoped_and_feed_the_composite_ranking(client, or
         "results"
     ]
     assert [(r["name"], r["composite"]) for r in ranking] == [("甲", 60.0), ("乙", 38.0)]
+
+
+def test_a_branch_reviewer_cannot_take_a_sibling_branchs_member_by_import(client, demo):
+    """The demo's branch_reviewer (银河社区第一党支部) imports a row with the phone of a
+    member of the sibling branch: a line error, and nothing is written."""
+    stolen = MemberProfile.objects.get(phone="13900000004")
+    before = (stolen.name, stolen.branch_id)
+    assert stolen.branch.code != "donghu-hp-yh-d1"
+    client.force_login(get_user_model().objects.get(username="branch_reviewer"))
+    own = OrganisationPage.objects.get(code="donghu-hp-yh-d1")
+    rows = (
+        "姓名,手机号,支部代码\n"
+        "新党员,13800000009,donghu-hp-yh-d1\n"
+        "抢来的党员,13900000004,donghu-hp-yh-d1\n"
+    )
+    response = client.post(
+        "/admin/learning/members/import/",
+        {"organisation": own.pk, "file": SimpleUploadedFile("m.csv", rows.encode())},
+    )
+    page = response.content.decode()
+    assert "第 3 行：该手机号已属于其他组织的党员" in page
+    assert "更新 1 人" not in page
+    stolen.refresh_from_db()
+    assert (stolen.name, stolen.branch_id) == before
+    assert not MemberProfile.objects.filter(phone="13800000009").exists()

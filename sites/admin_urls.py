@@ -1,0 +1,37 @@
+"""Admin URLs that take the place of Wagtail's (and wagtail-localize's) own views with
+their subtree-limited versions (sites/admin_subtree.py): the page chooser's
+chosen-multiple answer and two reports. portal/urls.py includes them just before
+Wagtail's admin URLs, so they answer first at the same addresses; they have no names of
+their own, so reversing Wagtail's names gives these addresses, and so these views."""
+
+from django.urls import path
+from wagtail.admin.auth import require_admin_access
+
+from .admin_subtree import (
+    SubtreeChosenMultipleView,
+    SubtreePageTypesUsageView,
+    subtree_translations_view,
+)
+
+
+def admin_view(view_class, **kwargs):
+    return require_admin_access(view_class.as_view(**kwargs))
+
+
+urlpatterns = [
+    path("choose-page/chosen-multiple/", admin_view(SubtreeChosenMultipleView)),
+    path("reports/page-types-usage/", admin_view(SubtreePageTypesUsageView)),
+    path(
+        "reports/page-types-usage/results/",
+        admin_view(SubtreePageTypesUsageView, results_only=True),
+    ),
+]
+TranslationsView = subtree_translations_view()
+if TranslationsView is not None:
+    urlpatterns += [
+        path("localize/reports/translations/", admin_view(TranslationsView)),
+        path(
+            "localize/reports/translations/results/",
+            admin_view(TranslationsView, results_only=True),
+        ),
+    ]

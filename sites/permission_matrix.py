@@ -1,0 +1,419 @@
+"""The permission matrix: who may do what where in the admin, as data.
+
+Roles × targets × actions. A role works in one organisation ("own"); its targets are
+that organisation, a sibling (same parent), its parent and a child (what does not exist
+for a role — a branch has no child, the city no sibling — is left out). Roles without an
+organisation of their own (anonymous, a member, a superuser) are seen from the branch.
+
+`EXPECTED[role][action]` is the set of targets where the action succeeds; every other
+cell must fail (404, 403, a redirect to the login or the admin home, or the target's
+objects absent from a list). tests/sites/test_permission_matrix.py asserts every cell
+over HTTP; `manage.py permission_matrix --write` puts the table in the README (between
+the markers below) and a test checks that the README is in step.
+
+Cells of "no-leak" actions (reports that show a sample, not everything) are checked one
+way: outside `EXPECTED`, nothing of the target appears.
+"""
+
+OWN, SIBLING, PARENT, CHILD = "own", "sibling", "parent", "child"
+TARGETS = [OWN, SIBLING, PARENT, CHILD]
+TARGET_LABELS = {OWN: "本组织", SIBLING: "同级", PARENT: "上级", CHILD: "下级"}
+
+# The tree the matrix is checked on (below the test city "testcity").
+TREE_CSV = """code,parent_code,name,kind
+da,,甲区,district
+db,,乙区,district
+da-s1,da,甲区一街道,street
+da-s2,da,甲区二街道,street
+da-s1-c1,da-s1,一街道一社区,community
+da-s1-c2,da-s1,一街道二社区,community
+da-s1-c1-b1,da-s1-c1,一社区第一支部,branch
+da-s1-c1-b2,da-s1-c1,一社区第二支部,branch
+"""
+CITY = "testcity"
+PLACES = {  # where a role works -> its targets' organisation codes
+    "branch": {OWN: "da-s1-c1-b1", SIBLING: "da-s1-c1-b2", PARENT: "da-s1-c1"},
+    "community": {OWN: "da-s1-c1", SIBLING: "da-s1-c2", PARENT: "da-s1", CHILD: "da-s1-c1-b1"},
+    "street": {OWN: "da-s1", SIBLING: "da-s2", PARENT: "da", CHILD: "da-s1-c1"},
+    "district": {OWN: "da", SIBLING: "db", PARENT: CITY, CHILD: "da-s1"},
+    "city": {OWN: CITY, CHILD: "da"},
+}
+
+# role -> (label, place, groups: "{code}" is the place's own organisation code)
+ROLES = {
+    "anonymous": ("匿名访客", "branch", None),
+    "member": ("党员", "branch", None),
+    "branch_editor": ("支部编辑", "branch", ["{code}:editors"]),
+    "branch_reviewer": ("支部审核员", "branch", ["{code}:reviewers"]),
+    "community_editor": ("社区编辑", "community", ["{code}:editors"]),
+    "street_editor": ("街道编辑", "street", ["{code}:editors"]),
+    "district_editor": ("区编辑", "district", ["{code}:editors"]),
+    "city_chushen": ("市 初审", "city", ["{code}:初审"]),
+    "city_fushen": ("市 复审", "city", ["{code}:复审"]),
+    "city_zhongshen": ("市 终审", "city", ["{code}:终审"]),
+    "superuser": ("超级管理员", "branch", "superuser"),
+}
+
+# action -> (label, the admin URL names it covers; "no-leak" marks one-way checks)
+ACTIONS = {
+    "view_draft": ("查看草稿", ["wagtailadmin_pages:view_draft"]),
+    "edit": ("编辑", ["wagtailadmin_pages:edit"]),
+    "publish": ("发布", ["wagtail_bulk_action"]),
+    "move": ("移动", ["wagtailadmin_pages:move", "wagtailadmin_pages:move_confirm"]),
+    "delete": ("删除", ["wagtailadmin_pages:delete"]),
+    "copy": ("复制", ["wagtailadmin_pages:copy"]),
+    "history": ("历史", ["wagtailadmin_pages:history", "wagtailadmin_pages:history_results"]),
+    "usage": ("引用", ["wagtailadmin_pages:usage"]),
+    "revisions": ("修订版本", ["wagtailadmin_pages:revisions_view"]),
+    "choose_page": (
+        "选择页面",
+        [
+            "wagtailadmin_choose_page_search",
+            "wagtailadmin_choose_page_child",
+            "wagtailadmin_choose_page_chosen_multiple",
+        ],
+    ),
+    "explore": ("浏览栏目", ["wagtailadmin_explore", "wagtailadmin_explore_results"]),
+    "add_subpage": ("新建子页面", ["wagtailadmin_pages:add_subpage"]),
+    "compare": ("比较修订", ["wagtailadmin_pages:revisions_compare"]),
+    "workflow_history": ("审核历史", ["wagtailadmin_pages:workflow_history"]),
+    "image_edit": ("编辑图片", ["wagtailimages:edit", "wagtailimages:image_usage"]),
+    "image_delete": ("删除图片", ["wagtailimages:delete"]),
+    "document_edit": ("编辑文档", ["wagtaildocs:edit"]),
+    "document_delete": ("删除文档", ["wagtaildocs:delete"]),
+    "media_edit": ("编辑音视频", ["wagtailmedia:edit"]),
+    "choose_image": (
+        "选择图片",
+        ["wagtailimages_chooser:choose_results", "wagtailimages_chooser:chosen"],
+    ),
+    "choose_document": (
+        "选择文档",
+        ["wagtaildocs_chooser:choose_results", "wagtaildocs_chooser:chosen"],
+    ),
+    "choose_media": ("选择音视频", ["wagtailmedia:chooser"]),
+    "choose_member": (
+        "选择党员",
+        [
+            "wagtailsnippetchoosers_learning_memberprofile:choose_results",
+            "wagtailsnippetchoosers_learning_memberprofile:chosen",
+        ],
+    ),
+    "reports": ("报表（页面类型）", ["wagtailadmin_reports:page_types_usage"]),
+    "audit": ("发布审计", ["portal_publishing_audit"]),
+    "member_admin": ("党员管理", ["wagtailsnippets_learning_memberprofile:edit"]),
+    "member_history": (
+        "党员历史与引用",
+        [
+            "wagtailsnippets_learning_memberprofile:history",
+            "wagtailsnippets_learning_memberprofile:usage",
+        ],
+    ),
+    "member_copy": ("复制党员", ["wagtailsnippets_learning_memberprofile:copy"]),
+    "member_delete": ("删除党员", ["wagtailsnippets_learning_memberprofile:delete"]),
+    "evaluation_admin": (
+        "年度评议",
+        [
+            "wagtailsnippets_learning_evaluation:edit",
+            "wagtailsnippets_learning_evaluation:history",
+        ],
+    ),
+    "export": ("导出党员", ["wagtailsnippets_learning_memberprofile:list"]),
+    # The import form offers the target or an organisation above it (whose subtree holds it).
+    "import": ("导入党员", ["learning_member_import"]),
+    "api_images": ("后台 API：图片", ["wagtailadmin_api:images:listing"]),
+    "api_documents": ("后台 API：文档", ["wagtailadmin_api:documents:listing"]),
+}
+NO_LEAK = {"reports"}
+
+_ALL = {OWN, SIBLING, PARENT, CHILD}
+_SUBTREE = {OWN, CHILD}
+_NONE = set()
+
+
+def _editor(publish=False):
+    cells = {a: _NONE for a in ACTIONS}
+    # Wagtail lets "change" delete (unpublished pages without "publish"), and moving is
+    # deleting here and adding there: both inside the subtree.
+    for action in ["view_draft", "edit", "move", "delete", "copy", "history", "usage"]:
+        cells[action] = _SUBTREE
+    for action in ["revisions", "explore", "add_subpage", "compare", "workflow_history"]:
+        cells[action] = _SUBTREE
+    # Wagtail counts deleting an image or document as changing it: editors may.
+    for action in ["image_edit", "image_delete", "document_edit", "document_delete"]:
+        cells[action] = _SUBTREE
+    cells["media_edit"] = _SUBTREE
+    cells["publish"] = _SUBTREE if publish else _NONE
+    cells["choose_page"] = _SUBTREE  # drafts; live pages are choosable everywhere
+    for action in ["choose_image", "choose_document", "choose_media", "reports", "audit"]:
+        cells[action] = _SUBTREE
+    for action in ["api_images", "api_documents"]:
+        cells[action] = _SUBTREE
+    return cells
+
+
+def _reviewer():
+    cells = _editor(publish=True)
+    for action in ["member_admin", "member_history", "choose_member", "export", "import"]:
+        cells[action] = _SUBTREE
+    for action in ["member_copy", "evaluation_admin"]:
+        cells[action] = _SUBTREE  # reviewers may add members but not delete them
+    return cells
+
+
+def _outsider():
+    return {a: _NONE for a in ACTIONS}
+
+
+def _city_step():
+    # 初审/复审 review through their workflow tasks only: no page permissions of their own.
+    return _outsider()
+
+
+def _city_final():
+    # 终审 holds change and publish on the city (its approval publishes), nothing else:
+    # no media collections, and no organisation group for the publishing audit.
+    cells = _editor(publish=True)
+    for action in ["choose_image", "choose_document", "choose_media", "audit"]:
+        cells[action] = _NONE
+    for action in ["image_edit", "image_delete", "document_edit", "document_delete"]:
+        cells[action] = _NONE
+    cells["media_edit"] = cells["add_subpage"] = _NONE  # change and publish, not add
+    for action in ["api_images", "api_documents"]:
+        cells[action] = _NONE
+    return cells
+
+
+def _superuser():
+    return {a: _ALL for a in ACTIONS}
+
+
+EXPECTED = {
+    "anonymous": _outsider(),
+    "member": _outsider(),
+    "branch_editor": _editor(),
+    "branch_reviewer": _reviewer(),
+    "community_editor": _editor(),
+    "street_editor": _editor(),
+    "district_editor": _editor(),
+    "city_chushen": _city_step(),
+    "city_fushen": _city_step(),
+    "city_zhongshen": _city_final(),
+    "superuser": _superuser(),
+}
+
+# Admin URL names (or name prefixes) that are not about one organisation's objects —
+# site-wide settings, the user's own account, static helpers — or that only superusers
+# reach, each with the reason. Every other admin URL must be covered by an action above.
+GENERAL = "no organisation's objects (account, sign-in, static, city-wide tools)"
+NOT_OBJECT_SCOPED = {
+    "wagtailadmin_workflows:": "workflows and tasks: site-wide settings (superusers)",
+    "wagtailusers_users:": "user accounts: superusers",
+    "wagtailusers_groups:": "groups: superusers",
+    "wagtailsites:": "sites: superusers",
+    "wagtaillocales:": "locales: superusers",
+    "wagtailredirects:": "redirects: superusers",
+    "wagtailadmin_collections:": "collections: superusers",
+    "wagtailembeds:": "embeds of outside URLs: no organisation's objects",
+    "wagtailsnippets_content_": "screens, central kitchen: superusers",
+    "wagtailsnippetchoosers_content_": "choosers of those snippets: superusers",
+    "wagtailsnippets_learning_quiz:": "quizzes: city-wide, no organisation",
+    "wagtailsnippets_learning_question:": "the question bank: city-wide",
+    "wagtailsnippets_learning_pointrule:": "point rules: city-wide",
+    "wagtailsnippetchoosers_learning_quiz:": "city-wide",
+    "wagtailsnippetchoosers_learning_question:": "city-wide",
+    "wagtailsnippetchoosers_learning_pointrule:": "city-wide",
+    "content_lexicon_import": GENERAL,
+    "content_outbox_dead": GENERAL,
+    "content_screen_plays": GENERAL,
+    "learning_question_import": GENERAL,
+    "wagtailadmin_account": GENERAL,
+    "wagtailadmin_block_preview": GENERAL,
+    "wagtailadmin_choose_page_anchor_link": GENERAL,
+    "wagtailadmin_choose_page_email_link": GENERAL,
+    "wagtailadmin_choose_page_external_link": GENERAL,
+    "wagtailadmin_choose_page_phone_link": GENERAL,
+    "wagtailadmin_dismissibles": GENERAL,
+    "wagtailadmin_error_test": GENERAL,
+    "wagtailadmin_home": GENERAL,
+    "wagtailadmin_javascript_catalog": GENERAL,
+    "wagtailadmin_login": GENERAL,
+    "wagtailadmin_logout": GENERAL,
+    "wagtailadmin_password_reset": GENERAL,
+    "wagtailadmin_password_reset_complete": GENERAL,
+    "wagtailadmin_password_reset_confirm": GENERAL,
+    "wagtailadmin_password_reset_done": GENERAL,
+    "wagtailadmin_sprite": GENERAL,
+    "wagtailadmin_tag_autocomplete": GENERAL,
+    "wagtailadmin_tag_model_autocomplete": GENERAL,
+    "wagtailsnippets:index": GENERAL,
+}
+
+# Object-scoped admin URLs that Wagtail's page and collection permission policies (and
+# sites.admin_scope for members) guard, spot-checked in tests/sites/test_isolation.py,
+# tests/sites/test_admin_leaks.py and tests/learning/test_member_admin.py, but not yet
+# cells of the matrix. Listed by exact name: a new admin view is in none of these
+# lists and fails the coverage test until it gets a matrix entry.
+NOT_YET_IN_MATRIX = [
+    "livestream_stream_key",
+    "portal_publishing_audit_results",
+    "wagtail_localize:convert_to_alias",
+    "wagtail_localize:download_pofile",
+    "wagtail_localize:edit_override",
+    "wagtail_localize:edit_string_translation",
+    "wagtail_localize:javascript_catalog",
+    "wagtail_localize:machine_translate",
+    "wagtail_localize:preview_translation",
+    "wagtail_localize:snippets_api_detail",
+    "wagtail_localize:snippets_api_listing",
+    "wagtail_localize:stop_translation",
+    "wagtail_localize:submit_page_translation",
+    "wagtail_localize:submit_snippet_translation",
+    "wagtail_localize:translations_report",
+    "wagtail_localize:translations_report_results",
+    "wagtail_localize:update_translations",
+    "wagtail_localize:upload_pofile",
+    "wagtailadmin_api:documents:detail",
+    "wagtailadmin_api:documents:find",
+    "wagtailadmin_api:images:detail",
+    "wagtailadmin_api:images:find",
+    "wagtailadmin_api:pages:action",
+    "wagtailadmin_api:pages:detail",
+    "wagtailadmin_api:pages:find",
+    "wagtailadmin_api:pages:listing",
+    "wagtailadmin_choose_page",
+    "wagtailadmin_editing_sessions:ping",
+    "wagtailadmin_editing_sessions:release",
+    "wagtailadmin_explore_root",
+    "wagtailadmin_pages:add",
+    "wagtailadmin_pages:choose_parent",
+    "wagtailadmin_pages:collect_workflow_action_data",
+    "wagtailadmin_pages:confirm_workflow_cancellation",
+    "wagtailadmin_pages:convert_alias",
+    "wagtailadmin_pages:lock",
+    "wagtailadmin_pages:preview_on_add",
+    "wagtailadmin_pages:preview_on_edit",
+    "wagtailadmin_pages:revisions_index",
+    "wagtailadmin_pages:revisions_revert",
+    "wagtailadmin_pages:revisions_unschedule",
+    "wagtailadmin_pages:search",
+    "wagtailadmin_pages:search_results",
+    "wagtailadmin_pages:set_page_position",
+    "wagtailadmin_pages:set_privacy",
+    "wagtailadmin_pages:type_use",
+    "wagtailadmin_pages:type_use_results",
+    "wagtailadmin_pages:unlock",
+    "wagtailadmin_pages:unpublish",
+    "wagtailadmin_pages:workflow_action",
+    "wagtailadmin_pages:workflow_history_detail",
+    "wagtailadmin_pages:workflow_preview",
+    "wagtailadmin_reports:aging_pages",
+    "wagtailadmin_reports:aging_pages_results",
+    "wagtailadmin_reports:locked_pages",
+    "wagtailadmin_reports:locked_pages_results",
+    "wagtailadmin_reports:page_types_usage_results",
+    "wagtailadmin_reports:site_history",
+    "wagtailadmin_reports:site_history_results",
+    "wagtailadmin_reports:workflow",
+    "wagtailadmin_reports:workflow_results",
+    "wagtailadmin_reports:workflow_tasks",
+    "wagtailadmin_reports:workflow_tasks_results",
+    "wagtaildocs:add",
+    "wagtaildocs:add_multiple",
+    "wagtaildocs:create_multiple_from_uploaded_document",
+    "wagtaildocs:delete_multiple",
+    "wagtaildocs:delete_upload_multiple",
+    "wagtaildocs:document_usage",
+    "wagtaildocs:edit_multiple",
+    "wagtaildocs:index",
+    "wagtaildocs:index_results",
+    "wagtaildocs_chooser:choose",
+    "wagtaildocs_chooser:chosen_multiple",
+    "wagtaildocs_chooser:create",
+    "wagtailforms:delete_submissions",
+    "wagtailforms:index",
+    "wagtailforms:index_results",
+    "wagtailforms:list_submissions",
+    "wagtailforms:list_submissions_results",
+    "wagtailimages:add",
+    "wagtailimages:add_multiple",
+    "wagtailimages:create_multiple_from_uploaded_image",
+    "wagtailimages:delete_multiple",
+    "wagtailimages:delete_upload_multiple",
+    "wagtailimages:edit_multiple",
+    "wagtailimages:index",
+    "wagtailimages:index_results",
+    "wagtailimages:preview",
+    "wagtailimages:url_generator",
+    "wagtailimages:url_generator_output",
+    "wagtailimages_chooser:choose",
+    "wagtailimages_chooser:chosen_multiple",
+    "wagtailimages_chooser:create",
+    "wagtailimages_chooser:select_format",
+    "wagtailmedia:add",
+    "wagtailmedia:chooser_typed",
+    "wagtailmedia:chooser_upload",
+    "wagtailmedia:delete",
+    "wagtailmedia:index",
+    "wagtailmedia:media_chosen",
+    "wagtailmedia:media_usage",
+    "wagtailsnippetchoosers_learning_evaluation:choose",
+    "wagtailsnippetchoosers_learning_evaluation:choose_results",
+    "wagtailsnippetchoosers_learning_evaluation:chosen",
+    "wagtailsnippetchoosers_learning_evaluation:chosen_multiple",
+    "wagtailsnippetchoosers_learning_evaluation:create",
+    "wagtailsnippetchoosers_learning_memberprofile:choose",
+    "wagtailsnippetchoosers_learning_memberprofile:chosen_multiple",
+    "wagtailsnippetchoosers_learning_memberprofile:create",
+    "wagtailsnippets_learning_evaluation:add",
+    "wagtailsnippets_learning_evaluation:copy",
+    "wagtailsnippets_learning_evaluation:delete",
+    "wagtailsnippets_learning_evaluation:history_results",
+    "wagtailsnippets_learning_evaluation:list",
+    "wagtailsnippets_learning_evaluation:list_results",
+    "wagtailsnippets_learning_evaluation:usage",
+    "wagtailsnippets_learning_memberprofile:add",
+    "wagtailsnippets_learning_memberprofile:history_results",
+    "wagtailsnippets_learning_memberprofile:list_results",
+]
+
+
+def targets_of(role):
+    """{target: organisation code} for `role` (only the targets its place has)."""
+    return PLACES[ROLES[role][1]]
+
+
+def cells():
+    """Every (role, action, target) of the matrix."""
+    return [
+        (role, action, target)
+        for role in ROLES
+        for action in ACTIONS
+        for target in TARGETS
+        if target in targets_of(role)
+    ]
+
+
+BEGIN, END = "<!-- permission-matrix:begin -->", "<!-- permission-matrix:end -->"
+
+
+def readme_table():
+    """The README section: one row per role, one column per action; each cell lists
+    where the action succeeds (本 own, 同 sibling, 上 parent, 下 child; — nowhere)."""
+    short = {OWN: "本", SIBLING: "同", PARENT: "上", CHILD: "下"}
+    head = "| 角色 | " + " | ".join(label for label, _ in ACTIONS.values()) + " |"
+    lines = [head, "|---" * (len(ACTIONS) + 1) + "|"]
+    for role, (label, _, _) in ROLES.items():
+        row = []
+        for action in ACTIONS:
+            allowed = [
+                short[t] for t in TARGETS if t in EXPECTED[role][action] and t in targets_of(role)
+            ]
+            row.append("".join(allowed) or "—")
+        lines.append(f"| {label} | " + " | ".join(row) + " |")
+    count = len(cells())
+    intro = (
+        f"Generated from `sites/permission_matrix.py` by `manage.py permission_matrix "
+        f"--write`; checked over HTTP by `tests/sites/test_permission_matrix.py` "
+        f"({count} cells). 本 own organisation, 同 sibling, 上 parent, 下 child; — nowhere."
+    )
+    return "\n".join([BEGIN, "", intro, "", *lines, "", END])
