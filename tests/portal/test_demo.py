@@ -8,8 +8,8 @@ from wagtail.models import Page, Site
 from content.cascade import directives_for
 from content.models import ArticlePage, DirectivePage
 from kitchen import proofreading
-from kitchen.signing import standard_secret
 from kitchen.models import WebhookSubscriber
+from kitchen.signing import standard_secret
 from sites.models import OrganisationPage
 
 
