@@ -39,7 +39,7 @@ def test_viewers_are_counted_across_app_servers(redis_server, monkeypatch):
     now = 1_700_000_010  # the start of a 30-second bucket
     for i in range(6):  # viewers alternate between the servers, each twice
         monkeypatch.setattr(viewers, "cache", servers[i % 2])
-        viewers.beat(4242, f"viewer-{i % 3:04d}", now=now + i)
+        viewers.beat(4242, f"viewer-{i % 3:04d}", f"10.0.0.{i % 3}", now=now + i)
     monkeypatch.setattr(viewers, "cache", RedisCache(redis_server.url, {"KEY_PREFIX": "portal"}))
     assert viewers.count(4242, now=now + 10) == 3
     assert viewers.count(4242, now=now + 10 + viewers.WINDOW) == 3  # last bucket still counts
