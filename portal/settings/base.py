@@ -228,12 +228,19 @@ else:
     }
 
 # --- Background tasks (django-tasks, database backend) ------------------------------
+# `manage.py run_worker` runs them (kitchen/worker.py): it seeds the periodic scheduler at
+# every start, puts tasks left RUNNING by a dead worker for PORTAL_TASK_STALE_AFTER seconds
+# back in the queue (longer than the longest task), and retries transient database errors
+# for PORTAL_WORKER_DB_RETRY seconds in a row before exiting non-zero.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
+PORTAL_SCHEDULE_INTERVAL = env_int("PORTAL_SCHEDULE_INTERVAL", 30)
+PORTAL_TASK_STALE_AFTER = env_int("PORTAL_TASK_STALE_AFTER", 3600)
+PORTAL_WORKER_DB_RETRY = env_int("PORTAL_WORKER_DB_RETRY", 300)
 
 # --- Files --------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
