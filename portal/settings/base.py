@@ -83,6 +83,7 @@ PORTAL_RESERVED_CODES = [
     "django-admin",
     "www",
     "hls",
+    "healthz",
 ]
 
 # Hosts are checked by sites.hosts.KnownHostMiddleware against the sites in the database,
