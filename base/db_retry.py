@@ -12,7 +12,7 @@ doing nothing.
 import logging
 import time
 
-from django.db import close_old_connections, connections
+from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
 
 logger = logging.getLogger("portal.db_retry")
@@ -59,11 +59,11 @@ def drop_broken_connections():
             conn.close()
         except Exception:  # closing a broken connection may fail too
             pass
-    close_old_connections()
 
 
-def retrying(work, budget=300.0, what="数据库操作", sleep=time.sleep, clock=time.monotonic):
+def retrying(work, budget=300.0, what="数据库操作", sleep=None, clock=None):
     """`work()`, retried through transient database errors for at most `budget` seconds."""
+    sleep, clock = sleep or time.sleep, clock or time.monotonic
     deadline = clock() + budget
     delays = backoff_delays()
     while True:
