@@ -138,6 +138,22 @@ def check_object_storage():
         )
 
 
+# Caches that live in one process's memory: each web worker and the task worker would keep
+# its own version tokens and site index.
+PER_PROCESS_CACHES = {"django.core.cache.backends.locmem.LocMemCache"}
+
+
+def check_shared_cache(caches, debug):
+    """Production (DEBUG off) runs several processes (gunicorn workers, the task worker):
+    refuse a per-process default cache, which would let them disagree."""
+    backend = caches.get("default", {}).get("BACKEND", "")
+    if not debug and backend in PER_PROCESS_CACHES:
+        raise ImproperlyConfigured(
+            "DEBUG 关闭时不能使用进程内缓存（LocMemCache）：网站进程与任务进程会各持一份版本号。"
+            "请设置 REDIS_URL，或使用默认的文件缓存（PORTAL_VAR_DIR/cache）"
+        )
+
+
 def check_environment():
     """Every variable the settings read, checked once before they are used."""
     for name in INTEGERS:
