@@ -128,7 +128,8 @@ def test_a_worker_killed_mid_schedule_heals_on_restart(outside, receiver):
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     before = state(outside)
-    assert before["runs"].get("RUNNING") == 1 and not before["runs"].get("READY")
+    log = worker.log_path.read_text()[-3000:]
+    assert before["runs"].get("RUNNING") == 1 and not before["runs"].get("READY"), (before, log)
     assert before["live"] == ["sched-1"]
 
     receiver.release()
