@@ -11,7 +11,7 @@ import requests
 from base.env import check_shared_cache
 from base.ports import free_port
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 VENV_BIN = Path(sys.executable).parent
 HOME = "from portal.setup import ensure_portal_home; ensure_portal_home('测试市', 'testcity')"

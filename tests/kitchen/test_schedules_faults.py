@@ -116,11 +116,12 @@ def state(outside):
 
 
 def test_a_worker_killed_mid_schedule_heals_on_restart(outside, receiver):
+    outside.shell(SCHEDULE.format(title="定时稿一", slug="sched-1"))
+    # Subscribed after the set-up published its pages: the first delivery is sched-1's.
     outside.shell(
         "from kitchen.models import WebhookSubscriber; "
         f"WebhookSubscriber.objects.create(name='接收方', url='{receiver.url}'); print('ok')"
     )
-    outside.shell(SCHEDULE.format(title="定时稿一", slug="sched-1"))
     env = production_env(PORTAL_SCHEDULE_INTERVAL="1", PORTAL_TASK_STALE_AFTER="10")
     worker = outside.start(systemd_command(), "worker-1.log", **env)
     # The run publishes the page and then delivers its webhook: killed while it waits.
