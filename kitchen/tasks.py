@@ -94,11 +94,14 @@ def run_schedules():
         )
 
 
-def ensure_schedules():
+def ensure_schedules(periodic_only=False):
     """Dead workers' tasks back in the queue, then the periodic work queued unless it
-    already is; returns the tasks queued now. Safe to run any number of times."""
+    already is; returns the tasks queued now. Safe to run any number of times.
+    `periodic_only`: the chain alone, without the delivery sweep a start adds (the worker
+    checks the chain after each of its runs, and each run sweeps the outbox itself)."""
     task_queue.reclaim_stale()
-    return [t for t in (run_schedules, deliver_outbox) if schedule_once(t) is not None]
+    wanted = (run_schedules,) if periodic_only else (run_schedules, deliver_outbox)
+    return [t for t in wanted if schedule_once(t) is not None]
 
 
 def queue_status():

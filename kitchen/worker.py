@@ -30,13 +30,17 @@ class PortalWorker(Worker):
         super().__init__(**kwargs)
         self.retry_budget = retry_budget
 
-    def heal_schedule(self):
-        retrying(ensure_schedules, budget=self.retry_budget, what="定时任务补排")
+    def heal_schedule(self, periodic_only=False):
+        retrying(
+            lambda: ensure_schedules(periodic_only=periodic_only),
+            budget=self.retry_budget,
+            what="定时任务补排",
+        )
 
     def run_task(self, db_task_result):
         super().run_task(db_task_result)
         if db_task_result.task_path == run_schedules.module_path:
-            self.heal_schedule()
+            self.heal_schedule(periodic_only=True)
 
     def run(self):
         self.heal_schedule()

@@ -58,6 +58,13 @@ def test_seeding_is_idempotent(database_tasks):
     assert queued_runs().count() == 1
 
 
+def test_the_check_after_each_run_adds_no_delivery_sweep(database_tasks):
+    # The worker checks the chain after every run: no extra task row each interval.
+    assert [t.name for t in tasks.ensure_schedules(periodic_only=True)] == ["run_schedules"]
+    assert tasks.ensure_schedules(periodic_only=True) == []
+    assert not DBTaskResult.objects.filter(task_path=tasks.deliver_outbox.module_path).exists()
+
+
 def test_a_dead_workers_task_is_reclaimed_after_the_timeout(database_tasks):
     database_tasks.PORTAL_TASK_STALE_AFTER = 600
     killed = TaskResultFactory(status="RUNNING", started_at=ago(minutes=11), worker_ids=["w1"])
