@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from signal import SIGKILL
 
 import pytest
 from django.core import signals
@@ -309,17 +310,26 @@ class Outside:
     def start(self, command, log_name, **env):
         log = open(self.var_dir / log_name, "w")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(
-            command, cwd=ROOT, env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env={**self.env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a group of its own: its children go with it
         )
         process.log_path, process.log = self.var_dir / log_name, log
         self.started.append(process)
         return process
 
     def stop_all(self):
+        """Each process and what it started (gunicorn's workers, the autoreloader's child),
+        so no connection to the test database outlives the test."""
         for process in self.started:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+            try:
+                os.killpg(process.pid, SIGKILL)
+            except ProcessLookupError:  # the group is gone already
+                pass
+            process.wait()
             process.log.close()
 
 
