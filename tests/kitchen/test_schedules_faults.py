@@ -93,7 +93,7 @@ class HoldingReceiver:
 
     def __init__(self):
         self.arrived, self.released = threading.Event(), threading.Event()
-        self.received = []  # the X-Portal-Delivery of every request answered 200
+        self.received = []  # the delivery id of every request answered
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -102,7 +102,9 @@ class HoldingReceiver:
                 receiver.arrived.set()
                 if not receiver.released.wait(600):
                     return
-                receiver.received.append(self.headers["X-Portal-Delivery"])
+                # The delivery's id (webhook-id when signed the Standard Webhooks way).
+                delivery = self.headers.get("webhook-id") or self.headers["X-Portal-Delivery"]
+                receiver.received.append(delivery)
                 try:
                     self.send_response(200)
                     self.end_headers()
