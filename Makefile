@@ -37,17 +37,16 @@ demo: migrate
 ## worker (scheduled publishing, webhooks) and the demo webhook receiver beside it
 run: demo
 	@echo "门户: http://$(HOST):$(PORT)/  ·  后台: http://$(HOST):$(PORT)/admin/  ·  子站点: http://<代码>.localhost:$(PORT)/"
-	@echo "后台任务: db_worker  ·  演示 Webhook 接收器: http://127.0.0.1:$(RECEIVER_PORT)/hook/?format=html"
-	@$(RUN_ENV) $(PY) manage.py schedule_tasks
+	@echo "后台任务: run_worker  ·  演示 Webhook 接收器: http://127.0.0.1:$(RECEIVER_PORT)/hook/?format=html"
 	@$(PY) manage.py webhook_receiver --port $(RECEIVER_PORT) & receiver=$$!; \
-	$(RUN_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(RUN_ENV) $(PY) manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$receiver $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
-## worker: run the background task worker alone (django-tasks database backend)
+## worker: run the background task worker alone (django-tasks database backend); it seeds
+## the periodic scheduler itself at every start (kitchen/worker.py)
 worker: install
-	$(RUN_ENV) $(PY) manage.py schedule_tasks
-	$(RUN_ENV) $(PY) manage.py db_worker
+	$(RUN_ENV) $(PY) manage.py run_worker
 
 ## test: install, run the suite on SQLite, then on a throw-away PostgreSQL cluster on a
 ## free local port (tests/postgres.py). The tests marked server or browser (real nginx,

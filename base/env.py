@@ -31,6 +31,9 @@ INTEGERS = {
     "ELASTICSEARCH_REPLICAS": (0, None),
     "AXES_FAILURE_LIMIT": (1, None),
     "SECURE_HSTS_SECONDS": (0, None),
+    "PORTAL_SCHEDULE_INTERVAL": (1, 3600),
+    "PORTAL_TASK_STALE_AFTER": (10, None),
+    "PORTAL_WORKER_DB_RETRY": (1, None),
 }
 BOOLEANS = [
     "DEBUG",
@@ -135,6 +138,22 @@ def check_object_storage():
         raise ImproperlyConfigured(
             "设置了 AWS_STORAGE_BUCKET_NAME，但缺少凭据："
             "请设置 AWS_ACCESS_KEY_ID 和 AWS_SECRET_ACCESS_KEY（或 AWS_PROFILE）"
+        )
+
+
+# Caches that live in one process's memory: each web worker and the task worker would keep
+# its own version tokens and site index.
+PER_PROCESS_CACHES = {"django.core.cache.backends.locmem.LocMemCache"}
+
+
+def check_shared_cache(caches, debug):
+    """Production (DEBUG off) runs several processes (gunicorn workers, the task worker):
+    refuse a per-process default cache, which would let them disagree."""
+    backend = caches.get("default", {}).get("BACKEND", "")
+    if not debug and backend in PER_PROCESS_CACHES:
+        raise ImproperlyConfigured(
+            "DEBUG 关闭时不能使用进程内缓存（LocMemCache）：网站进程与任务进程会各持一份版本号。"
+            "请设置 REDIS_URL，或使用默认的文件缓存（PORTAL_VAR_DIR/cache）"
         )
 
 

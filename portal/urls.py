@@ -13,7 +13,7 @@ from search import views as search_views
 from sites import admin_urls as site_admin_urls
 from sites import views as site_views
 
-from . import views
+from . import health, views
 from .api import api, api_router
 
 urlpatterns = [
@@ -33,6 +33,7 @@ urlpatterns = [
     path("learning/me/", learning_views.my_study, name="learning_me"),
     path("learning/ranking/", learning_views.ranking, name="learning_ranking"),
     path("a11y/font/", views.font_size, name="font_size"),
+    path("healthz/", health.healthz, name="healthz"),
 ]
 
 if settings.PORTAL_SERVE_MEDIA:

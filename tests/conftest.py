@@ -6,14 +6,19 @@ The trees, the directives and the demo are shared data (tests/shared_data.py): b
 and kept while the tests asking for them run, each test in a savepoint of its own."""
 
 import json
+import os
 import re
 import shutil
+import sqlite3
 import subprocess
+import sys
+import time
 from pathlib import Path
+from signal import SIGKILL
 
 import pytest
 from django.core import signals
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from wagtail.models import Page, Site
 
 from base.nginx import nginx_binary, running_nginx
@@ -263,3 +268,99 @@ def push():
 def api_get(client):
     """GET on the portal's own host (http://localhost), query parameters as keywords."""
     return lambda url, **params: client.get(url, params, HTTP_HOST="localhost")
+
+
+# --- other processes on the test's database ---------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Outside:
+    """Portal processes of their own (a server, a worker, a command) on the test's database
+    and one VAR_DIR (so one file cache) in `var_dir`; whatever is still running at the end
+    of the test is killed."""
+
+    def __init__(self, database_url, var_dir):
+        self.var_dir = var_dir
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "AWS_"))},
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DATABASE_URL": database_url,
+            "PORTAL_VAR_DIR": str(var_dir),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.started = []
+
+    def manage(self, *args, check=True, timeout=180, **env):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        assert not check or done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+        return done
+
+    def shell(self, code, **env):
+        """Python run by `manage.py shell -c`; returns what it printed (last line)."""
+        return self.manage("shell", "-c", code, **env).stdout.strip().splitlines()[-1]
+
+    def start(self, command, log_name, **env):
+        log = open(self.var_dir / log_name, "w")  # noqa: SIM115 (closed with the process)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**self.env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a group of its own: its children go with it
+        )
+        process.log_path, process.log = self.var_dir / log_name, log
+        self.started.append(process)
+        return process
+
+    def stop_all(self):
+        """Each process and what it started (gunicorn's workers, the autoreloader's child),
+        so no connection to the test database outlives the test."""
+        for process in self.started:
+            try:
+                os.killpg(process.pid, SIGKILL)
+            except ProcessLookupError:  # the group is gone already
+                pass
+            process.wait()
+            process.log.close()
+
+
+def wait_for(condition, timeout=120, every=0.2, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def outside(transactional_db, tmp_path):
+    """Processes that share the test's database: on PostgreSQL the test database itself;
+    on SQLite (in memory) a file copy of it, made with SQLite's backup API. The test reads
+    and writes it through them (`manage`, `shell`), so it works the same on both."""
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        if db.get("PASSWORD"):
+            url = url.replace("@", f":{db['PASSWORD']}@", 1)
+    else:
+        path = tmp_path / "db.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(path)
+        connection.connection.backup(target)
+        target.close()
+        url = f"sqlite:///{path}"
+    procs = Outside(url, tmp_path)
+    procs.wait_for = wait_for
+    yield procs
+    procs.stop_all()

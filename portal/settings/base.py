@@ -1,6 +1,6 @@
 """Settings for the party-building portal.
 
-Embedded defaults (SQLite, local media, local-memory cache, tasks in the database)
+Embedded defaults (SQLite, local media, a file cache, tasks in the database)
 unless an environment variable switches a service on. See README "Environment".
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from base.env import check_environment, env_int, env_url
+from base.env import check_environment, check_shared_cache, env_int, env_url
 from base.private_files import private_dir, private_file, write_private
 
 
@@ -84,6 +84,7 @@ PORTAL_RESERVED_CODES = [
     "django-admin",
     "www",
     "hls",
+    "healthz",
 ]
 
 # Hosts are checked by sites.hosts.KnownHostMiddleware against the sites in the database,
@@ -227,20 +228,35 @@ if REDIS_URL:
         }
     }
 else:
+    # Without Redis: files in VAR_DIR/cache, which every process on this machine reads (the
+    # web server, its gunicorn workers, the task worker), so version tokens (content ETags,
+    # the site index) and Wagtail's site root paths agree at once across processes. A
+    # local-memory cache would give each process its own copy. Several machines need
+    # REDIS_URL (README "Production").
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "portal",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "KEY_PREFIX": "portal",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+check_shared_cache(CACHES, DEBUG)
 
 # --- Background tasks (django-tasks, database backend) ------------------------------
+# `manage.py run_worker` runs them (kitchen/worker.py): it seeds the periodic scheduler at
+# every start, puts tasks left RUNNING by a dead worker for PORTAL_TASK_STALE_AFTER seconds
+# back in the queue (longer than the longest task), and retries transient database errors
+# for PORTAL_WORKER_DB_RETRY seconds in a row before exiting non-zero.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
+PORTAL_SCHEDULE_INTERVAL = env_int("PORTAL_SCHEDULE_INTERVAL", 30)
+PORTAL_TASK_STALE_AFTER = env_int("PORTAL_TASK_STALE_AFTER", 3600)
+PORTAL_WORKER_DB_RETRY = env_int("PORTAL_WORKER_DB_RETRY", 300)
 
 # --- Files --------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

@@ -4,11 +4,13 @@ import os
 import tempfile
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES, PORTAL_EXTRA_HOSTS
+from .base import CACHES, DATABASES, PORTAL_EXTRA_HOSTS
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="portal-test-media-")
 PORTAL_EXTRA_HOSTS = [*PORTAL_EXTRA_HOSTS, "testserver"]
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # one folder per test process
+    CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="portal-test-cache-")
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"

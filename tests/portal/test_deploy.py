@@ -195,7 +195,7 @@ def test_systemd_units(name, tmp_path):
     if name == "portal-web.service":
         assert "ExecReload=/bin/kill -s HUP $MAINPID" in text and "Type=notify" in text
     else:
-        assert text.rstrip().count("db_worker") >= 1 and "KillMode=mixed" in text
+        assert text.rstrip().count("run_worker") >= 1 and "KillMode=mixed" in text
     analyze = shutil.which("systemd-analyze")
     if analyze:
         verified = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True)
