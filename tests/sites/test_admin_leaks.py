@@ -5,6 +5,7 @@ documents show nothing of a sibling organisation's drafts or media."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents.models import Document
+from wagtail.log_actions import log
 from wagtail.models import Locale
 from wagtail_localize.models import Translation, TranslationSource
 
@@ -109,3 +110,19 @@ def test_admin_api_lists_only_choosable_media(client, leaks, editor, kind, title
     response = client.get(f"/admin/api/main/{kind}/")
     titles = {item["title"] for item in response.json()["items"]}
     assert titles == {f"{title}《da-s1》"}
+
+
+def test_site_history_shows_nothing_outside_the_subtree(client, org_tree, leaks, editor):
+    """Nor of the organisation above: an entry's label is the title when it was logged,
+    a draft's title as much as a live one."""
+    for code in (OWN, SIBLING):
+        log(instance=leaks[code]["draft"], action="wagtail.edit", user=editor)
+    parent = org_tree["da"]
+    parent.title = "区委未发布的新标题"
+    log(instance=parent, action="wagtail.edit")
+    page = client.get("/admin/reports/site-history/")
+    assert page.status_code == 200
+    shown = page.content.decode()
+    assert f"草稿《{OWN}》" in shown
+    assert f"草稿《{SIBLING}》" not in shown
+    assert "区委未发布的新标题" not in shown
