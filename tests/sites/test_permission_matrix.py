@@ -8,6 +8,7 @@ cells it saw are compared with the expected ones all at once."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.log_actions import log
 from wagtail.models import Page
@@ -38,6 +39,10 @@ def matrix_world(home):
         draft = ArticleFactory(parent=column(org, "news"), title=f"草稿{marker}", live=False)
         revision = draft.save_revision()
         log(instance=draft, action="wagtail.edit", revision=revision)
+        news = column(org, "news")
+        published = ArticleFactory(parent=news, title=f"已发布{marker}", live=True)
+        Page.objects.filter(pk=published.pk).update(last_published_at=timezone.now())
+        ArticleFactory(parent=news, title=f"锁定{marker}", live=False, locked=True)
         collection = OrganisationAccess.objects.get(organisation=org).collection
         image = ImageFactory(title=f"图片{marker}", collection=collection)
         document = Document.objects.create(
@@ -51,6 +56,7 @@ def matrix_world(home):
         objects[code] = {
             "org": org,
             "draft": draft,
+            "published": published,
             "revision": revision,
             "member": member,
             "evaluation": evaluation,
@@ -105,6 +111,14 @@ def offers_to(org):
     )
 
 
+def cached(client, url):
+    """A list's response, fetched once per role (the same for every target)."""
+    responses = client.__dict__.setdefault("matrix_lists", {})
+    if url not in responses:
+        responses[url] = client.get(url)
+    return responses[url]
+
+
 def try_action(client, action, obj):
     """Whether `action` on the target `obj` succeeds (True/False)."""
     draft, marker = obj["draft"], obj["marker"]
@@ -140,8 +154,6 @@ def try_action(client, action, obj):
             "/admin/snippets/choose/learning/memberprofile/results/",
             shows(f"党员{marker}"),
         ),
-        "reports": ("/admin/reports/page-types-usage/", shows(marker)),
-        "audit": ("/admin/audit/", shows(marker)),
         "member_admin": (
             f"/admin/snippets/learning/memberprofile/edit/{obj['member'].pk}/",
             reached,
@@ -154,13 +166,50 @@ def try_action(client, action, obj):
         "import": ("/admin/learning/members/import/", offers_to(obj["org"])),
         "api_images": ("/admin/api/main/images/", shows(f"图片{marker}")),
         "api_documents": ("/admin/api/main/documents/", shows(f"文件{marker}")),
+        "unpublish": (f"/admin/pages/{obj['published'].pk}/unpublish/", reached),
+        "privacy": (f"{pages}/privacy/", reached),
     }
-    if action == "choose_page":  # search, browse and chosen must agree
+    both = {  # a list and its results view must agree
+        "reports": ("/admin/reports/page-types-usage/", shows(f"草稿{marker}")),
+        "audit": ("/admin/audit/", shows(marker)),
+        "aging_pages": ("/admin/reports/aging-pages/", shows(f"已发布{marker}")),
+        "locked_pages": ("/admin/reports/locked/", shows(f"锁定{marker}")),
+        "site_history": ("/admin/reports/site-history/", shows(f"草稿{marker}")),
+    }
+    if action in both:
+        url, check = both[action]
+        seen = {check(cached(client, url)), check(cached(client, f"{url}results/"))}
+        return seen.pop() if len(seen) == 1 else "the list and its results disagree"
+    if action == "lock":  # lock it; unlock a lock someone else holds: both or neither
+        client.post(f"{pages}/lock/")
+        locked = Page.objects.get(pk=draft.pk).locked
+        Page.objects.filter(pk=draft.pk).update(locked=True, locked_by=None)
+        client.post(f"{pages}/unlock/")
+        unlocked = not Page.objects.get(pk=draft.pk).locked
+        Page.objects.filter(pk=draft.pk).update(locked=False, locked_by=None, locked_at=None)
+        return locked if locked == unlocked else f"lock {locked}, unlock {unlocked}"
+    if action == "revert":  # the revisions index leads to the history
+        index = client.get(f"{pages}/revisions/", follow=True)
         seen = {
-            marker in text_of(client.get("/admin/choose-page/search/", {"q": "草稿"})),
-            marker in text_of(client.get(f"/admin/choose-page/{draft.get_parent().pk}/")),
-            marker
-            in text_of(client.get("/admin/choose-page/chosen-multiple/", {"id": [draft.pk]})),
+            reached(client.get(f"{pages}/revisions/{revision}/revert/")),
+            reached(index) and index.request["PATH_INFO"] == f"{pages}/history/",
+        }
+        return seen.pop() if len(seen) == 1 else f"revert and revisions index: {seen}"
+    if action == "api_pages":  # listing, detail and find must agree
+        api = "/admin/api/main/pages"
+        found = client.get(f"{api}/find/", {"id": draft.pk}, follow=True)
+        seen = [
+            shows(f"草稿{marker}")(cached(client, f"{api}/?child_of={column.pk}")),
+            reached(client.get(f"{api}/{draft.pk}/")),
+            reached(found) and found.request["PATH_INFO"] == f"{api}/{draft.pk}/",
+        ]
+        return seen[0] if len(set(seen)) == 1 else f"listing, detail, find: {seen}"
+    if action == "choose_page":  # search, browse and chosen must agree
+        title = f"草稿{marker}"
+        seen = {
+            title in text_of(client.get("/admin/choose-page/search/", {"q": "草稿"})),
+            title in text_of(client.get(f"/admin/choose-page/{column.pk}/")),
+            title in text_of(client.get("/admin/choose-page/chosen-multiple/", {"id": [draft.pk]})),
         }
         return seen.pop() if len(seen) == 1 else "search, browse and chosen disagree"
     if action == "publish":
@@ -190,7 +239,8 @@ def test_permission_matrix(client, matrix_world, role):
             if action in matrix.NO_LEAK and target in expected:
                 continue  # one-way: only what must not show is checked
             if ok is not (target in expected):
-                wrong.append(f"{action} × {target} ({code}): {'allowed' if ok else 'denied'}")
+                said = ok if isinstance(ok, str) else "allowed" if ok else "denied"
+                wrong.append(f"{action} × {target} ({code}): {said}")
     assert not wrong, f"{role}: {len(wrong)} cells differ:\n" + "\n".join(wrong)
 
 
