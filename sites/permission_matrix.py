@@ -152,6 +152,10 @@ ACTIONS = {
         "报表（站点历史）",
         ["wagtailadmin_reports:site_history", "wagtailadmin_reports:site_history_results"],
     ),
+    "image_list": ("图片库", ["wagtailimages:index", "wagtailimages:index_results"]),
+    "document_list": ("文档库", ["wagtaildocs:index", "wagtaildocs:index_results"]),
+    "media_list": ("音视频库", ["wagtailmedia:index"]),
+    "member_list": ("党员列表", ["wagtailsnippets_learning_memberprofile:list_results"]),
 }
 NO_LEAK = {"reports", "aging_pages", "locked_pages", "site_history"}
 
@@ -181,6 +185,8 @@ def _editor(publish=False):
     cells["choose_page"] = _SUBTREE  # drafts; live pages are choosable everywhere
     for action in ["choose_image", "choose_document", "choose_media", "reports", "audit"]:
         cells[action] = _SUBTREE
+    for action in ["image_list", "document_list", "media_list"]:
+        cells[action] = _SUBTREE
     for action in ["api_images", "api_documents"]:
         cells[action] = _SUBTREE
     return cells
@@ -189,6 +195,8 @@ def _editor(publish=False):
 def _reviewer():
     cells = _editor(publish=True)
     for action in ["member_admin", "member_history", "choose_member", "export", "import"]:
+        cells[action] = _SUBTREE
+    for action in ["member_list"]:
         cells[action] = _SUBTREE
     for action in ["member_copy", "evaluation_admin"]:
         cells[action] = _SUBTREE  # reviewers may add members but not delete them
@@ -209,6 +217,8 @@ def _city_final():
     # no media collections, and no organisation group for the publishing audit.
     cells = _editor(publish=True)
     for action in ["choose_image", "choose_document", "choose_media", "audit"]:
+        cells[action] = _NONE
+    for action in ["image_list", "document_list", "media_list"]:
         cells[action] = _NONE
     for action in ["image_edit", "image_delete", "document_edit", "document_delete"]:
         cells[action] = _NONE
@@ -342,8 +352,6 @@ NOT_YET_IN_MATRIX = [
     "wagtaildocs:delete_upload_multiple",
     "wagtaildocs:document_usage",
     "wagtaildocs:edit_multiple",
-    "wagtaildocs:index",
-    "wagtaildocs:index_results",
     "wagtaildocs_chooser:choose",
     "wagtaildocs_chooser:chosen_multiple",
     "wagtaildocs_chooser:create",
@@ -358,8 +366,6 @@ NOT_YET_IN_MATRIX = [
     "wagtailimages:delete_multiple",
     "wagtailimages:delete_upload_multiple",
     "wagtailimages:edit_multiple",
-    "wagtailimages:index",
-    "wagtailimages:index_results",
     "wagtailimages:preview",
     "wagtailimages:url_generator",
     "wagtailimages:url_generator_output",
@@ -371,7 +377,6 @@ NOT_YET_IN_MATRIX = [
     "wagtailmedia:chooser_typed",
     "wagtailmedia:chooser_upload",
     "wagtailmedia:delete",
-    "wagtailmedia:index",
     "wagtailmedia:media_chosen",
     "wagtailmedia:media_usage",
     "wagtailsnippetchoosers_learning_evaluation:choose",
@@ -391,7 +396,6 @@ NOT_YET_IN_MATRIX = [
     "wagtailsnippets_learning_evaluation:usage",
     "wagtailsnippets_learning_memberprofile:add",
     "wagtailsnippets_learning_memberprofile:history_results",
-    "wagtailsnippets_learning_memberprofile:list_results",
 ]
 
 

@@ -168,6 +168,7 @@ def try_action(client, action, obj):
         "api_documents": ("/admin/api/main/documents/", shows(f"文件{marker}")),
         "unpublish": (f"/admin/pages/{obj['published'].pk}/unpublish/", reached),
         "privacy": (f"{pages}/privacy/", reached),
+        "media_list": ("/admin/media/", shows(f"视频{marker}")),
     }
     both = {  # a list and its results view must agree
         "reports": ("/admin/reports/page-types-usage/", shows(f"草稿{marker}")),
@@ -175,6 +176,9 @@ def try_action(client, action, obj):
         "aging_pages": ("/admin/reports/aging-pages/", shows(f"已发布{marker}")),
         "locked_pages": ("/admin/reports/locked/", shows(f"锁定{marker}")),
         "site_history": ("/admin/reports/site-history/", shows(f"草稿{marker}")),
+        "image_list": ("/admin/images/", shows(f"图片{marker}")),
+        "document_list": ("/admin/documents/", shows(f"文件{marker}")),
+        "member_list": ("/admin/snippets/learning/memberprofile/", shows(f"党员{marker}")),
     }
     if action in both:
         url, check = both[action]
