@@ -156,6 +156,11 @@ ACTIONS = {
     "document_list": ("文档库", ["wagtaildocs:index", "wagtaildocs:index_results"]),
     "media_list": ("音视频库", ["wagtailmedia:index"]),
     "member_list": ("党员列表", ["wagtailsnippets_learning_memberprofile:list_results"]),
+    "document_usage": ("文档引用", ["wagtaildocs:document_usage"]),
+    "member_history_results": (
+        "党员历史（结果）",
+        ["wagtailsnippets_learning_memberprofile:history_results"],
+    ),
 }
 NO_LEAK = {"reports", "aging_pages", "locked_pages", "site_history"}
 
@@ -245,6 +250,10 @@ EXPECTED = {
     "city_zhongshen": _city_final(),
     "superuser": _superuser(),
 }
+# Usage and history results views follow the object's edit and history views.
+for _cells in EXPECTED.values():
+    _cells["document_usage"] = _cells["document_edit"]
+    _cells["member_history_results"] = _cells["member_history"]
 
 # Admin URL names (or name prefixes) that are not about one organisation's objects —
 # site-wide settings, the user's own account, static helpers — or that only superusers
@@ -350,7 +359,6 @@ NOT_YET_IN_MATRIX = [
     "wagtaildocs:create_multiple_from_uploaded_document",
     "wagtaildocs:delete_multiple",
     "wagtaildocs:delete_upload_multiple",
-    "wagtaildocs:document_usage",
     "wagtaildocs:edit_multiple",
     "wagtaildocs_chooser:choose",
     "wagtaildocs_chooser:chosen_multiple",
@@ -395,7 +403,6 @@ NOT_YET_IN_MATRIX = [
     "wagtailsnippets_learning_evaluation:list_results",
     "wagtailsnippets_learning_evaluation:usage",
     "wagtailsnippets_learning_memberprofile:add",
-    "wagtailsnippets_learning_memberprofile:history_results",
 ]
 
 

@@ -168,6 +168,8 @@ def try_action(client, action, obj):
         "api_documents": ("/admin/api/main/documents/", shows(f"文件{marker}")),
         "unpublish": (f"/admin/pages/{obj['published'].pk}/unpublish/", reached),
         "privacy": (f"{pages}/privacy/", reached),
+        "document_usage": (f"/admin/documents/usage/{document}/", reached),
+        "member_history_results": (f"{snippets}/memberprofile/history-results/{member}/", reached),
         "media_list": ("/admin/media/", shows(f"视频{marker}")),
     }
     both = {  # a list and its results view must agree
