@@ -343,6 +343,13 @@ def wait_for(condition, timeout=120, every=0.2, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+@pytest.fixture(name="wait_for")
+def wait_for_fixture():
+    """wait_for(condition, timeout, every, what): the condition's value once it is true;
+    AssertionError naming `what` when it has not become true in time."""
+    return wait_for
+
+
 @pytest.fixture
 def outside(transactional_db, tmp_path):
     """Processes that share the test's database: on PostgreSQL the test database itself;

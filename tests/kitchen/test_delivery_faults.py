@@ -5,7 +5,6 @@ deliveries the receiver had already taken, and it drops them by their webhook-id
 
 import json
 import signal
-import time
 
 import pytest
 from django_tasks_db.backend import DatabaseBackend
@@ -25,15 +24,8 @@ STATUSES = (
 )
 
 
-def wait_until(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_worker_killed_mid_batch_delivers_everything_after_restart(worker):
+def test_worker_killed_mid_batch_delivers_everything_after_restart(worker, wait_for):
     receiver = WebhookReceiver("whsec_a2lsbGVkLW1pZC1iYXRjaA==", accept_seconds=0.05)
     with receiver.start():
         subscriber = WebhookSubscriberFactory(url=receiver.url, secret=receiver.secret)
@@ -49,7 +41,7 @@ def test_worker_killed_mid_batch_delivers_everything_after_restart(worker):
         worker.share_database()
 
         first = worker.start()
-        wait_until(lambda: receiver.accepted_count() >= 20, 120, "the batch to be under way")
+        wait_for(lambda: receiver.accepted_count() >= 20, 120, 0.05, "the batch to be under way")
         first.send_signal(signal.SIGKILL)
         first.wait()
         before_kill = set(receiver.accepted)
@@ -61,10 +53,11 @@ def test_worker_killed_mid_batch_delivers_everything_after_restart(worker):
             "from kitchen.tasks import deliver_outbox; "
             "DatabaseBackend('default', {}).enqueue(deliver_outbox, (), {})"
         )
-        wait_until(lambda: receiver.accepted_count() == 2 * EVENTS, 120, "every delivery")
-        wait_until(
+        wait_for(lambda: receiver.accepted_count() == 2 * EVENTS, 120, 0.05, "every delivery")
+        wait_for(
             lambda: {s for s, _ in json.loads(worker.run(STATUSES)).values()} == {"delivered"},
             60,
+            0.05,
             "every delivery to be marked delivered",
         )
 
