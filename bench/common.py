@@ -20,26 +20,24 @@ BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
 
 
+def git(*args):
+    """What `git <args>` prints in the project folder ("" when git fails)."""
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout
+
+
 def environment_info():
     import django
     import wagtail
 
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--short", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.split("\n")
-        dirty = [line[3:] for line in dirty if line.strip()]
+        commit = git("rev-parse", "--short", "HEAD").strip()
+        dirty = [
+            line[3:]
+            for line in git("status", "--short", "--untracked-files=no").split("\n")
+            if line.strip()
+        ]
     except OSError:
         commit, dirty = "", []
     return {
