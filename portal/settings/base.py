@@ -178,6 +178,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
             ],
+            # base/ is no app (it holds no models): its tag libraries are named here.
+            "libraries": {
+                "pictures": "base.templatetags.pictures",
+                "sharing": "base.templatetags.sharing",
+            },
         },
     },
 ]
