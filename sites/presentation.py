@@ -86,7 +86,8 @@ def latest_per_column(org, columns, limit=LATEST_PER_COLUMN):
     )
     grouped = {column.path: [] for column in columns}
     latest = ranked.filter(rank__lte=limit).order_by("column_path", "rank").specific()
-    for item in latest:
+    # Their thumbnails (templates/includes/item_thumb.html) in two more queries at most.
+    for item in attach_pictures(latest, "thumb"):
         if item.path[: len(org.path) + org.steplen] in grouped:
             grouped[item.path[: len(org.path) + org.steplen]].append(item)
     return grouped

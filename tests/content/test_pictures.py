@@ -171,3 +171,25 @@ def test_an_unknown_role_is_a_template_error_not_a_silent_gap(db):
         Template('{% load pictures %}{% picture image "huge" %}').render(
             Context({"image": photo()})
         )
+
+
+def test_home_items_carry_their_thumbnails_for_the_home_cards(org_tree, django_assert_num_queries):
+    """An organisation home's newest items come with their pictures loaded, so the home
+    cards' thumbnails (includes/item_thumb.html) cost no query per item."""
+    from django.template.loader import render_to_string
+
+    from sites.presentation import latest_per_column
+
+    branch = org_tree["da-s1-b1"]
+    news = column(branch, "news")
+    for n in range(4):
+        ArticleFactory(parent=news, slug=f"h{n}", cover=photo(f"首页{n}"))
+    ArticleFactory(parent=news, slug="bare")
+    columns = list(branch.top_columns().specific())
+    [items] = [found for found in latest_per_column(branch, columns).values() if found]
+    for item in items:  # renditions made once, as the first visitor would
+        render_to_string("includes/item_thumb.html", {"item": item})
+    items = next(found for found in latest_per_column(branch, columns).values() if found)
+    with django_assert_num_queries(0):
+        html = "".join(render_to_string("includes/item_thumb.html", {"item": i}) for i in items)
+    assert [t["alt"] for t in pictures(html, "thumb")] == ["首页3", "首页2", "首页1", "首页0"]
