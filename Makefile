@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Sites get links on the port the dev server listens on.
 RUN_ENV := PORTAL_PORT=$(PORT)
 
-.PHONY: install run test bench migrate demo lint worker clean
+.PHONY: install run test bench lighthouse migrate demo lint worker clean
 
 $(UV):
 	$(PYTHON_BOOT) -m venv $(TOOLS)
@@ -73,6 +73,12 @@ bench: install
 	$(PY) bench/screens.py $(BENCH_SCREENS_ARGS)
 	$(PY) bench/learning.py $(BENCH_LEARNING_ARGS)
 	$(PY) bench/search.py $(BENCH_SEARCH_ARGS)
+
+## lighthouse: Lighthouse scores of the served demo (`make run` in another terminal; the npm
+## package installed outside the repository, LIGHTHOUSE_ARGS="--lighthouse PATH"); not in
+## `make test` or `make bench`
+lighthouse: install
+	$(PY) bench/lighthouse.py --base http://$(HOST):$(PORT) $(LIGHTHOUSE_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

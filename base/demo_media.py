@@ -6,6 +6,7 @@ Shared by the apps' demo parts (screens/demo.py, learning/demo_media.py); import
 """
 
 import functools
+import hashlib
 import io
 import math
 import os
@@ -126,3 +127,59 @@ def encode_frames(command, frames):
     _, errors = process.communicate(timeout=120)
     if process.returncode != 0:
         raise RuntimeError(errors.decode(errors="replace").strip() or "ffmpeg failed")
+
+
+# Colour pairs of the demo's cover pictures (top-left to bottom-right).
+COVER_PALETTES = [
+    ((200, 16, 46), (246, 150, 60)),
+    ((158, 11, 35), (230, 190, 90)),
+    ((30, 90, 150), (120, 190, 220)),
+    ((40, 120, 80), (200, 220, 120)),
+    ((120, 40, 110), (240, 140, 140)),
+]
+
+
+def cover_picture(lines, palette, size=(1600, 900)):
+    """A demo cover or album photo: a diagonal gradient with soft circles, a gold star
+    and `lines` of white text. `palette` picks the colours. A JPEG in a BytesIO."""
+    width, height = size
+    top, bottom = COVER_PALETTES[palette % len(COVER_PALETTES)]
+    small = Image.new("RGB", (2, 2))
+    small.putdata([top, _mix(top, bottom, 0.5), _mix(top, bottom, 0.5), bottom])
+    image = small.resize(size, Image.BILINEAR)
+    overlay = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    for n in range(6):
+        r = height * (0.18 + 0.07 * n)
+        cx = width * (0.15 + 0.17 * n)
+        cy = height * (0.85 - 0.11 * (n % 3))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(255, 255, 255, 22))
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    _star(draw, width * 0.12, height * 0.2, height * 0.08, GOLD)
+    _centred_lines(draw, list(lines), (width / 2, height / 2), height // 10, "white", width * 0.8)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer
+
+
+def _mix(a, b, t):
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+
+
+def ensure_demo_image(title, alt, lines, palette, collection, size=(1600, 900)):
+    """The demo image called `title` (made once, a cover_picture), with `alt` as its
+    alt text."""
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    Image_ = get_image_model()
+    image = Image_.objects.filter(title=title).first()
+    if image is None:
+        image = Image_(title=title, description=alt, collection=collection)
+        image.file = ImageFile(
+            cover_picture(lines, palette, size),
+            name=f"demo-{hashlib.sha1(title.encode()).hexdigest()[:10]}.jpg",
+        )
+        image.save()
+    return image

@@ -11,13 +11,14 @@ class ContentConfig(AppConfig):
         from sites.presentation import add_home_context, register_column_item
 
         from . import signals  # noqa: F401
-        from .models import ArticlePage, DirectivePage, DisclosurePage, NoticePage
+        from .models import AlbumPage, ArticlePage, DirectivePage, DisclosurePage, NoticePage
         from .presentation import organisation_directives_context
 
         # What columns list, and the 上级精神 card (with pinned directives) on every home.
         register_column_item(ArticlePage)
         register_column_item(NoticePage, expires_field="expires_at")
         register_column_item(DisclosurePage)
+        register_column_item(AlbumPage)  # 风采展示 lists its albums by their covers
         add_home_context(organisation_directives_context)
 
         register(

@@ -27,12 +27,21 @@ class QuoteBlock(blocks.StructBlock):
         template = "blocks/quote.html"
 
 
+class BodyImageBlock(ImageBlock):
+    """An image in a body, rendered responsive (templates/blocks/image.html)."""
+
+    class Meta:
+        icon = "image"
+        label = "图片"
+        template = "blocks/image.html"
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
         label="段落", features=["bold", "italic", "ol", "ul", "link", "document-link"]
     )
-    image = ImageBlock(label="图片")
+    image = BodyImageBlock(label="图片")
     quote = QuoteBlock()
     table = TableBlock(label="表格", table_options={"language": "zh-CN"})
 

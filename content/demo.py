@@ -12,10 +12,14 @@ from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.rich_text import RichText
 
+from base.demo_media import ensure_demo_image
 from sites.demo import person_name
 from sites.models import ColumnPage, OrganisationPage
 
 from .models import (
+    AlbumIndexPage,
+    AlbumPage,
+    AlbumPhoto,
     ArticlePage,
     DirectiveAttachment,
     DirectiveIndexPage,
@@ -53,6 +57,28 @@ ARTICLES = [
         ],
     ),
 ]
+# Cover pictures of the articles above (alt text, picture lines), one per article.
+ARTICLE_COVERS = [
+    ("党员围坐在会议室集中学习党章", ["“两学一做”", "专题学习"]),
+    ("支部党员大会会场", ["“三会一课”", "支部党员大会"]),
+    ("党员志愿者在小区清理楼道", ["党员志愿服务", "走进社区"]),
+]
+# A branch album (风采展示): caption and picture lines of each photo.
+ALBUM_TITLE = "主题党日活动剪影"
+ALBUM_PHOTOS = [
+    ("重温入党誓词", ["重温", "入党誓词"]),
+    ("参观红色教育基地", ["参观", "红色教育基地"]),
+    ("党员志愿者为居民义诊", ["志愿服务", "为民义诊"]),
+    ("集中学习交流心得", ["学习交流", "心得体会"]),
+    ("活动合影", ["主题党日", "合影留念"]),
+]
+
+
+def demo_cover(number, collection):
+    alt, lines = ARTICLE_COVERS[number]
+    return ensure_demo_image(f"演示封面 {number + 1}", alt, lines, number, collection)
+
+
 # Demo directives: fictional texts with "演示" document numbers, three per library level.
 DIRECTIVES = {
     "central": (
@@ -87,6 +113,7 @@ def ensure_articles(org, rng):
     authors and dates come from `rng`, the generator the whole demo shares."""
     if org.kind != "branch":
         return
+    ensure_article_covers(org)
     columns = {c.slug: c for c in ColumnPage.objects.descendant_of(org)}
     now = timezone.now()
     for index, (column_slug, title, summary, paragraphs) in enumerate(ARTICLES):
@@ -95,6 +122,7 @@ def ensure_articles(org, rng):
         if column is None or column.get_children().filter(slug=slug).exists():
             continue
         body = "".join(f"<p>{p.format(org=org.title)}</p>" for p in paragraphs)
+        cover = demo_cover(index, org.access.collection)
         column.add_child(
             instance=ArticlePage(
                 title=title.format(org=org.title),
@@ -104,8 +132,45 @@ def ensure_articles(org, rng):
                 author=person_name(rng),
                 source=org.title,
                 date=now - timedelta(days=rng.randint(0, 60), hours=index),
+                cover=cover,
             )
         )
+
+
+def ensure_article_covers(org):
+    """Covers for a branch's demo articles made before the demo had pictures."""
+    for index in range(len(ARTICLES)):
+        missing = ArticlePage.objects.descendant_of(org).filter(
+            slug=f"demo-{index + 1}", cover__isnull=True
+        )
+        if missing.exists():
+            missing.update(cover=demo_cover(index, org.access.collection))
+
+
+def ensure_album(org):
+    """A branch's 风采展示 album of its last 主题党日 (other organisations get none)."""
+    if org.kind != "branch":
+        return
+    gallery = AlbumIndexPage.objects.descendant_of(org).filter(slug="gallery").first()
+    if gallery is None or gallery.get_children().filter(slug="zhu-ti-dang-ri").exists():
+        return
+    album = AlbumPage(
+        title=ALBUM_TITLE,
+        slug="zhu-ti-dang-ri",
+        summary=f"{org.title}组织党员开展主题党日活动。",
+        date=timezone.now() - timedelta(days=3),
+    )
+    for number, (caption, lines) in enumerate(ALBUM_PHOTOS):
+        image = ensure_demo_image(
+            f"演示相册照片 {number + 1}",
+            caption,
+            lines,
+            number + 1,
+            org.access.collection,
+            size=(1600, 1200) if number % 2 else (1600, 900),
+        )
+        album.photos.add(AlbumPhoto(image=image, caption=caption, sort_order=number))
+    gallery.add_child(instance=album)
 
 
 def city_library(home):

@@ -319,3 +319,77 @@ class DisclosurePage(ChannelFieldsMixin, Page):
     class Meta:
         verbose_name = "党务公开"
         verbose_name_plural = "党务公开"
+
+
+class AlbumIndexPage(ColumnPage):
+    """风采展示: a branch's column of photo albums, one album per activity."""
+
+    parent_page_types = ["orgs.OrganisationPage", "portal.PortalHomePage", "orgs.ColumnPage"]
+    subpage_types = ["content.AlbumPage"]
+    template = "sites/column_page.html"  # its albums listed by their covers
+
+    class Meta:
+        verbose_name = "风采展示"
+        verbose_name_plural = "风采展示"
+
+
+class AlbumPage(ChannelFieldsMixin, Page):
+    """A photo album of one activity: ordered photos with captions. The public page is a
+    plain list of pictures; content/static/content/album.js turns it into a lightbox."""
+
+    date = models.DateTimeField("活动日期", default=timezone.now)
+    summary = models.TextField("简介", blank=True, max_length=500)
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="封面",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="留空则用第一张照片",
+    )
+
+    parent_page_types = ["content.AlbumIndexPage"]
+    subpage_types = []
+    template = "content/album_page.html"
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        InlinePanel("photos", heading="照片", label="照片", min_num=1),
+        FieldPanel("cover"),
+    ]
+    edit_handler = ChannelFieldsMixin.tabs(content_panels)
+    search_fields = Page.search_fields + [index.FilterField("date")]
+    api_fields = [APIField(name) for name in ["date", "summary"]] + (
+        ChannelFieldsMixin.channel_api_fields
+    )
+
+    class Meta:
+        verbose_name = "相册"
+        verbose_name_plural = "相册"
+
+    def save(self, *args, **kwargs):
+        # Lists show an album by its cover: the first photo unless one was chosen.
+        if not self.cover_id:
+            first = next((p for p in self.photos.all() if p.image_id), None)
+            if first is not None:
+                self.cover_id = first.image_id
+        return super().save(*args, **kwargs)
+
+    def photo_list(self):
+        return list(self.photos.select_related("image").order_by("sort_order"))
+
+
+class AlbumPhoto(Orderable):
+    page = ParentalKey(AlbumPage, on_delete=models.CASCADE, related_name="photos")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="照片", on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField("说明", max_length=200, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "照片"
+        verbose_name_plural = "照片"

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 
+from base.pictures import attach_pictures
 from sites.tree import descendants_q
 
 from .cascade import directives_for
@@ -22,6 +23,7 @@ DIRECTIVE_LIST_FIELDS = (
     "issued_at",
     "summary",
     "issuing_organisation_id",
+    "app_cover_id",  # the list's thumbnail
 )
 
 
@@ -29,9 +31,11 @@ def directive_index_context(index, request):
     org = index.organisation()
     directives = directives_for(org, index.level or None).only(*DIRECTIVE_LIST_FIELDS)
     page_number = request.GET.get("page") if request is not None else 1
+    directives = Paginator(directives, DIRECTIVES_PAGE_SIZE).get_page(page_number)
+    directives.object_list = attach_pictures(directives.object_list, "thumb")
     return {
         "organisation": org,
-        "directives": Paginator(directives, DIRECTIVES_PAGE_SIZE).get_page(page_number),
+        "directives": directives,
         "accepts_directives": index.accepts_directives(),
     }
 

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from base.demo_media import ensure_demo_image
 from sites.demo import SURNAMES
 from sites.models import OrganisationPage
 
@@ -143,8 +144,13 @@ def _media(title, kind, filename, data, collection):
 
 
 def _ensure_lesson(parent, collection, slug, title, category, speaker, lines, summary):
+    poster = ensure_demo_image(
+        f"{title}（封面）", f"微课《{title}》封面", lines, len(title), collection, (1280, 720)
+    )
     lesson = MicroLessonPage.objects.child_of(parent).filter(slug=slug).first()
     if lesson is not None:
+        if lesson.poster_id is None:  # a demo made before lessons had posters
+            MicroLessonPage.objects.filter(pk=lesson.pk).update(poster=poster)
         return lesson
     video = _media(
         f"{title}（视频）", "video", f"{slug}.mp4", demo_media.make_lesson_clip(lines), collection
@@ -157,6 +163,7 @@ def _ensure_lesson(parent, collection, slug, title, category, speaker, lines, su
             speaker=speaker,
             summary=summary,
             video=video,
+            poster=poster,
             transcript=f"<p>{summary}</p><p>（演示内容：本片由程序生成，配以测试音。）</p>",
         )
     )
@@ -165,9 +172,20 @@ def _ensure_lesson(parent, collection, slug, title, category, speaker, lines, su
 
 
 def _ensure_book(parent, collection, slug, title, narrator, chapter_titles, narrations):
-    if AudiobookPage.objects.child_of(parent).filter(slug=slug).exists():
+    cover = ensure_demo_image(
+        f"{title}（封面）",
+        f"有声读物《{title}》封面",
+        [title[:6], "有声读物"],
+        len(title),
+        collection,
+        (800, 800),
+    )
+    existing = AudiobookPage.objects.child_of(parent).filter(slug=slug)
+    if existing.exists():
+        existing.filter(cover__isnull=True).update(cover=cover)
         return
     book = AudiobookPage(
+        cover=cover,
         title=title,
         slug=slug,
         narrator=narrator,

@@ -54,6 +54,7 @@ def load_demo(progress_factory=None):
         for org in organisations:
             sites_demo.ensure_organisation(org, rng)
             content_demo.ensure_articles(org, rng)
+            content_demo.ensure_album(org)
         content_demo.ensure_directives(home)
         ensure_user("admin", password, is_staff=True, is_superuser=True)
         sites_demo.ensure_demo_users(password)

@@ -11,6 +11,7 @@ from learning import views as learning_views
 from livestream import views as live_views
 from search import views as search_views
 from sites import admin_urls as site_admin_urls
+from sites import sitemaps
 from sites import views as site_views
 
 from . import health, views
@@ -34,6 +35,10 @@ urlpatterns = [
     path("learning/ranking/", learning_views.ranking, name="learning_ranking"),
     path("a11y/font/", views.font_size, name="font_size"),
     path("healthz/", health.healthz, name="healthz"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    # Browsers ask every host for /favicon.ico; the file itself is a static one.
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 if settings.PORTAL_SERVE_MEDIA:

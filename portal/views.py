@@ -1,9 +1,10 @@
 import posixpath
 
 from django.conf import settings
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from learning.ranged import serve_ranged
 
@@ -41,3 +42,9 @@ def font_size(request):
     else:
         response.delete_cookie(LARGE_FONT_COOKIE)
     return response
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask every host for /favicon.ico: the static file (hashed in production)."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

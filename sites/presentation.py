@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce, RowNumber, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
+from base.pictures import attach_pictures
+
 from .kinds import kind_label
 from .tree import children_q, descendants_q
 
@@ -84,7 +86,8 @@ def latest_per_column(org, columns, limit=LATEST_PER_COLUMN):
     )
     grouped = {column.path: [] for column in columns}
     latest = ranked.filter(rank__lte=limit).order_by("column_path", "rank").specific()
-    for item in latest:
+    # Their thumbnails (templates/includes/item_thumb.html) in two more queries at most.
+    for item in attach_pictures(latest, "thumb"):
         if item.path[: len(org.path) + org.steplen] in grouped:
             grouped[item.path[: len(org.path) + org.steplen]].append(item)
     return grouped
@@ -119,11 +122,12 @@ def column_context(column, request):
     subcolumns = list(
         Page.objects.filter(children_q(column)).live().type(column.__class__).order_by("path")
     )
-    items = latest_in(column)
-    paginator = Paginator(items, COLUMN_PAGE_SIZE)
-    page_number = request.GET.get("page") if request is not None else 1
+    items = Paginator(latest_in(column), COLUMN_PAGE_SIZE).get_page(
+        request.GET.get("page") if request is not None else 1
+    )
+    items.object_list = attach_pictures(items.object_list, "thumb")  # 2 queries a list
     return {
         "subcolumns": subcolumns,
-        "items": paginator.get_page(page_number),
+        "items": items,
         "organisation": column.organisation(),
     }

@@ -178,6 +178,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
             ],
+            # base/ is no app (it holds no models): its tag libraries are named here.
+            "libraries": {
+                "pictures": "base.templatetags.pictures",
+                "sharing": "base.templatetags.sharing",
+            },
         },
     },
 ]
@@ -302,7 +307,13 @@ else:
     WAGTAILDOCS_SERVE_METHOD = "serve_view"
 STORAGES = {
     "default": default_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Production: content-hashed names and gzip copies (base/static_files.py), which
+    # nginx serves compressed with a year's Cache-Control (deploy/nginx/portal.conf).
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "base.static_files.HashedStaticFilesStorage"
+    },
 }
 # Local media are served by Django only on the embedded set-up; nginx serves them in
 # production (deploy/nginx). Documents are never served from /media/ (portal/views.py

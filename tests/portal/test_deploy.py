@@ -200,3 +200,67 @@ def test_systemd_units(name, tmp_path):
     if analyze:
         verified = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True)
         assert verified.returncode == 0 and verified.stderr.strip() == "", verified.stderr
+
+
+def production_static(static_root, *command):
+    """`manage.py <command>` with production settings and STATIC_ROOT=static_root."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "STATIC_ROOT": str(static_root),
+        "PORTAL_VAR_DIR": str(Path(static_root).parent / "var"),
+    }
+    for name in ("DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return done.stdout
+
+
+def production_static_url(static_root, name):
+    """What `{% static name %}` gives under production settings."""
+    code = f"from django.templatetags.static import static; print(static({name!r}))"
+    return production_static(static_root, "shell", "-v0", "-c", code).strip().splitlines()[-1]
+
+
+@needs_nginx
+def test_nginx_sends_collected_static_files_compressed_and_cached_for_a_year():
+    """Production static files: collectstatic (production settings) writes hashed names
+    and gzip copies, the pages link the hashed names, nginx sends them gzip-compressed
+    with a year's Cache-Control; a plain name gets a day."""
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    http_port, https_port = free_port(), free_port()
+    host = {"Host": "portal.example.org"}
+    with running_nginx(lambda p: site_for_test(p, http_port, https_port, free_port())) as prefix:
+        static_root = Path(prefix) / "static"
+        production_static(static_root, "collectstatic", "--noinput", "-v0")
+        linked = production_static_url(static_root, "css/portal.css")
+        assert re.fullmatch(r"/static/css/portal\.[0-9a-f]{12}\.css", linked), linked
+        subprocess.run(["chmod", "-R", "a+rX", str(prefix)], check=True)
+
+        def get(path, encoding="gzip"):
+            return requests.get(
+                f"https://127.0.0.1:{https_port}{path}",
+                headers={**host, "Accept-Encoding": encoding},
+                verify=False,
+            )
+
+        css = get(linked)
+        assert css.status_code == 200
+        assert css.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in css.headers["Vary"]
+        assert css.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert css.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+        assert css.headers["X-Content-Type-Options"] == "nosniff"
+        collected = (static_root / linked.removeprefix("/static/")).read_bytes()
+        assert css.content == collected and b".picture" in collected
+        plain = get(linked, encoding="identity")
+        assert "Content-Encoding" not in plain.headers and plain.content == collected
+        script = get(production_static_url(static_root, "content/album.js"))
+        assert script.status_code == 200 and script.headers["Content-Encoding"] == "gzip"
+        old_link = get("/static/css/portal.css")
+        assert old_link.status_code == 200 and "max-age=86400" in old_link.headers["Cache-Control"]
