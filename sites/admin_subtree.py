@@ -5,7 +5,8 @@ organisation's editors and reviewers: the organisation; the city's 终审: the c
 Pages outside it are left out of the page-types report and the translations report;
 the page chooser (browse, search, chosen) offers their live pages by live title only; moving is 404
 unless the user may move the page there; the admin API's images and documents come
-only from collections the user may choose from. Superusers see everything.
+only from collections the user may choose from; a media item's usage page is 404 unless
+the user may change or delete it. Superusers see everything.
 """
 
 from functools import reduce
@@ -13,6 +14,7 @@ from operator import or_
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from wagtail.admin.views.chooser import ChosenMultipleView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
@@ -180,3 +182,19 @@ class SubtreeImagesAdminAPIViewSet(ChoosableMixin, ImagesAdminAPIViewSet):
 
 class SubtreeDocumentsAdminAPIViewSet(ChoosableMixin, DocumentsAdminAPIViewSet):
     pass
+
+
+# --- media (wagtailmedia) -------------------------------------------------------------------
+
+
+def media_usage(request, media_id):
+    """wagtailmedia's usage page (which checks no instance permission of its own): 404
+    unless the user may change or delete the item, as its edit and delete views ask."""
+    from wagtailmedia import get_media_model, get_permission_policy
+    from wagtailmedia.views.media import usage
+
+    media = get_object_or_404(get_media_model(), pk=media_id)
+    policy = get_permission_policy()
+    if not policy.user_has_any_permission_for_instance(request.user, ["change", "delete"], media):
+        raise Http404
+    return usage(request, media_id)

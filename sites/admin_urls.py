@@ -1,8 +1,9 @@
-"""Admin URLs that take the place of Wagtail's (and wagtail-localize's) own views with
-their subtree-limited versions (sites/admin_subtree.py): the page chooser's
-chosen-multiple answer and two reports. portal/urls.py includes them just before
-Wagtail's admin URLs, so they answer first at the same addresses; they have no names of
-their own, so reversing Wagtail's names gives these addresses, and so these views."""
+"""Admin URLs that take the place of Wagtail's (and wagtail-localize's and wagtailmedia's)
+own views with their subtree-limited versions (sites/admin_subtree.py): the page chooser's
+chosen-multiple answer, two reports and the media usage page. portal/urls.py includes
+them just before Wagtail's admin URLs, so they answer first at the same addresses; they
+have no names of their own, so reversing Wagtail's names gives these addresses, and so
+these views."""
 
 from django.urls import path
 from wagtail.admin.auth import require_admin_access
@@ -10,6 +11,7 @@ from wagtail.admin.auth import require_admin_access
 from .admin_subtree import (
     SubtreeChosenMultipleView,
     SubtreePageTypesUsageView,
+    media_usage,
     subtree_translations_view,
 )
 
@@ -25,6 +27,7 @@ urlpatterns = [
         "reports/page-types-usage/results/",
         admin_view(SubtreePageTypesUsageView, results_only=True),
     ),
+    path("media/usage/<int:media_id>/", require_admin_access(media_usage)),
 ]
 TranslationsView = subtree_translations_view()
 if TranslationsView is not None:

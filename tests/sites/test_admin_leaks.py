@@ -12,6 +12,7 @@ from wagtail_localize.models import Translation, TranslationSource
 from sites.models import OrganisationAccess
 from tests.content.factories import ArticleFactory
 from tests.factories import ImageFactory, UserFactory
+from tests.learning.factories import LessonMediaFactory
 from tests.shared_data import shared_fixture
 from tests.sites.factories import column
 
@@ -126,3 +127,18 @@ def test_site_history_shows_nothing_outside_the_subtree(client, org_tree, leaks,
     assert f"草稿《{OWN}》" in shown
     assert f"草稿《{SIBLING}》" not in shown
     assert "区委未发布的新标题" not in shown
+
+
+def test_media_usage_is_404_outside_the_subtree(client, org_tree, leaks, editor):
+    """wagtailmedia's usage page checked no permission: any editor read the title of
+    another organisation's media item by its id."""
+    items = {}
+    for code in (OWN, SIBLING, "da"):
+        collection = OrganisationAccess.objects.get(organisation=org_tree[code]).collection
+        items[code] = LessonMediaFactory(title=f"视频《{code}》", collection_id=collection.pk)
+    own = client.get(f"/admin/media/usage/{items[OWN].pk}/")
+    assert own.status_code == 200 and f"视频《{OWN}》" in own.content.decode()
+    for code in (SIBLING, "da"):
+        response = client.get(f"/admin/media/usage/{items[code].pk}/")
+        assert response.status_code == 404
+        assert f"视频《{code}》" not in response.content.decode()
