@@ -3,10 +3,12 @@
 A user's subtree is the pages under those their groups hold page permissions on (an
 organisation's editors and reviewers: the organisation; the city's 终审: the city).
 Pages outside it are left out of the page-types report and the translations report;
-the page chooser (browse, search, chosen) offers their live pages by live title only; moving is 404
-unless the user may move the page there; the admin API's images and documents come
-only from collections the user may choose from; a media item's usage page is 404 unless
-the user may change or delete it. Superusers see everything.
+the page chooser (browse, search, chosen) offers their live pages by live title only;
+moving is 404 unless the user may move the page there; the workflow views (cancellation
+prompt, action, its data, preview) are 404 unless they may edit the page; the admin API's
+images and documents come only from collections the user may choose from; a media
+item's usage page is 404 unless the user may change or delete it. Superusers see
+everything.
 """
 
 from functools import reduce
@@ -17,6 +19,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from wagtail.admin.views.chooser import ChosenMultipleView
+from wagtail.admin.views.pages.workflow import (
+    CollectWorkflowActionDataView,
+    ConfirmWorkflowCancellationView,
+    PreviewRevisionForTaskView,
+    WorkflowActionView,
+)
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
@@ -115,6 +123,37 @@ def check_move(request, page, destination):
     permissions = page.permissions_for_user(request.user)
     if not (permissions.can_move() and permissions.can_move_to(destination)):
         raise Http404
+
+
+# --- workflows ----------------------------------------------------------------------------
+
+
+class EditorsOnlyMixin:
+    """404 unless the user may edit the page (which a task's reviewers may while it waits
+    for them). Wagtail's own views answer for any page id: the cancellation prompt with
+    the page's workflow, task and status; the action and preview views, when the page is
+    not in review, with a notice naming it by its latest (draft) title."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.object.permissions_for_user(request.user).can_edit():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SubtreeConfirmWorkflowCancellationView(EditorsOnlyMixin, ConfirmWorkflowCancellationView):
+    pass
+
+
+class SubtreeWorkflowActionView(EditorsOnlyMixin, WorkflowActionView):
+    pass
+
+
+class SubtreeCollectWorkflowActionDataView(EditorsOnlyMixin, CollectWorkflowActionDataView):
+    pass
+
+
+class SubtreePreviewRevisionForTaskView(EditorsOnlyMixin, PreviewRevisionForTaskView):
+    pass
 
 
 # --- reports ----------------------------------------------------------------------------

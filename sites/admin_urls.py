@@ -1,16 +1,20 @@
 """Admin URLs that take the place of Wagtail's (and wagtail-localize's and wagtailmedia's)
 own views with their subtree-limited versions (sites/admin_subtree.py): the page chooser's
-chosen-multiple answer, two reports and the media usage page. portal/urls.py includes
-them just before Wagtail's admin URLs, so they answer first at the same addresses; they
-have no names of their own, so reversing Wagtail's names gives these addresses, and so
-these views."""
+chosen-multiple answer, two reports, the workflow views (cancellation prompt, action, its
+data, preview) and the media usage page. portal/urls.py includes them just before
+Wagtail's admin URLs, so they answer first at the same addresses; they have no names of
+their own, so reversing Wagtail's names gives these addresses, and so these views."""
 
 from django.urls import path
 from wagtail.admin.auth import require_admin_access
 
 from .admin_subtree import (
     SubtreeChosenMultipleView,
+    SubtreeCollectWorkflowActionDataView,
+    SubtreeConfirmWorkflowCancellationView,
     SubtreePageTypesUsageView,
+    SubtreePreviewRevisionForTaskView,
+    SubtreeWorkflowActionView,
     media_usage,
     subtree_translations_view,
 )
@@ -28,6 +32,22 @@ urlpatterns = [
         admin_view(SubtreePageTypesUsageView, results_only=True),
     ),
     path("media/usage/<int:media_id>/", require_admin_access(media_usage)),
+    path(
+        "pages/workflow/confirm_cancellation/<int:page_id>/",
+        admin_view(SubtreeConfirmWorkflowCancellationView),
+    ),
+    path(
+        "pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        admin_view(SubtreeWorkflowActionView),
+    ),
+    path(
+        "pages/workflow/collect_action_data/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        admin_view(SubtreeCollectWorkflowActionDataView),
+    ),
+    path(
+        "pages/workflow/preview/<int:page_id>/<int:task_id>/",
+        admin_view(SubtreePreviewRevisionForTaskView),
+    ),
 ]
 TranslationsView = subtree_translations_view()
 if TranslationsView is not None:
