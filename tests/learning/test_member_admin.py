@@ -117,3 +117,23 @@ def test_the_scoped_listing_costs_the_same_queries_for_more_members(
         response = client.get(url)
     text = response.content.decode()
     assert all(f"又一位党员{n}" in text for n in range(5))
+
+
+def test_adding_a_member_makes_their_account_and_keeps_to_the_subtree(client, members, reviewer):
+    """The add view saved a member without the account every member has (a server error);
+    a branch outside the subtree is refused."""
+    add = "/admin/snippets/learning/memberprofile/add/"
+    for code, name in [(OWN, "新党员甲"), (SIBLING, "新党员乙")]:
+        branch = members[code]["member"].branch
+        client.post(add, {"name": name, "phone": "13900000009", "branch": branch.pk})
+    added = MemberProfile.objects.get(name="新党员甲")
+    assert added.user.username == "13900000009" and not added.user.has_usable_password()
+    assert not MemberProfile.objects.filter(name="新党员乙").exists()
+
+
+def test_the_member_choosers_have_no_create_url(client, members, reviewer):
+    """Without a creation form the chooser has no "Create" tab; its URL answered with a
+    server error."""
+    for model in MODELS:
+        response = client.post(f"/admin/snippets/choose/learning/{model}/create/", {})
+        assert response.status_code == 404
