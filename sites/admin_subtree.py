@@ -2,7 +2,8 @@
 
 A user's subtree is the pages under those their groups hold page permissions on (an
 organisation's editors and reviewers: the organisation; the city's 终审: the city).
-Pages outside it are left out of the page-types report and the translations report;
+Pages outside it are left out of the page-types report and the translations report
+(and snippets the user may not work on out of wagtail-localize's snippets API);
 the page chooser (browse, search, chosen) offers their live pages by live title only;
 moving is 404 unless the user may move the page there; the workflow views (cancellation
 prompt, action, its data, preview) are 404 unless they may edit the page; the admin API's
@@ -201,6 +202,26 @@ def subtree_translations_view():
             return queryset.filter(source__object_id__in=keys)
 
     return SubtreeTranslationsReportView
+
+
+def subtree_snippets_api_view():
+    """wagtail-localize's snippets API (listing and detail, for its translation editor),
+    limited to the snippets the user may work on by the model's permission policy: its
+    own lists every row of any snippet model, members by name, to anyone with admin
+    access. None without wagtail-localize."""
+    try:
+        from wagtail_localize.views.snippets_api import SnippetViewSet
+    except ImportError:
+        return None
+
+    class SubtreeSnippetsAPIViewSet(SnippetViewSet):
+        def get_queryset(self):
+            policy = policy_registry.get_by_type(self.get_model())
+            return policy.instances_user_has_any_permission_for(
+                self.request.user, ["add", "change", "delete", "view"]
+            )
+
+    return SubtreeSnippetsAPIViewSet
 
 
 # --- the admin API ------------------------------------------------------------------------

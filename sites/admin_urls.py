@@ -1,9 +1,10 @@
 """Admin URLs that take the place of Wagtail's (and wagtail-localize's and wagtailmedia's)
 own views with their subtree-limited versions (sites/admin_subtree.py): the page chooser's
-chosen-multiple answer, two reports, the workflow views (cancellation prompt, action, its
-data, preview) and the media usage page. portal/urls.py includes them just before
-Wagtail's admin URLs, so they answer first at the same addresses; they have no names of
-their own, so reversing Wagtail's names gives these addresses, and so these views."""
+chosen-multiple answer, two reports, the snippets API, the workflow views (cancellation
+prompt, action, its data, preview) and the media usage page. portal/urls.py includes
+them just before Wagtail's admin URLs, so they answer first at the same addresses; they
+have no names of their own, so reversing Wagtail's names gives these addresses, and so
+these views."""
 
 from django.urls import path
 from wagtail.admin.auth import require_admin_access
@@ -16,6 +17,7 @@ from .admin_subtree import (
     SubtreePreviewRevisionForTaskView,
     SubtreeWorkflowActionView,
     media_usage,
+    subtree_snippets_api_view,
     subtree_translations_view,
 )
 
@@ -56,5 +58,17 @@ if TranslationsView is not None:
         path(
             "localize/reports/translations/results/",
             admin_view(TranslationsView, results_only=True),
+        ),
+    ]
+SnippetsAPIViewSet = subtree_snippets_api_view()
+if SnippetsAPIViewSet is not None:
+    urlpatterns += [
+        path(
+            "localize/api/snippets/<slug:app_label>/<slug:model_name>/",
+            require_admin_access(SnippetsAPIViewSet.as_view({"get": "list"})),
+        ),
+        path(
+            "localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            require_admin_access(SnippetsAPIViewSet.as_view({"get": "retrieve"})),
         ),
     ]

@@ -137,3 +137,16 @@ def test_the_member_choosers_have_no_create_url(client, members, reviewer):
     for model in MODELS:
         response = client.post(f"/admin/snippets/choose/learning/{model}/create/", {})
         assert response.status_code == 404
+
+
+def test_the_translation_editors_snippets_api_keeps_to_the_subtree(client, members, reviewer):
+    """wagtail-localize's snippets API listed every member by name to anyone with admin
+    access, and answered for any of them by id."""
+    api = "/admin/localize/api/snippets/learning/memberprofile/"
+    listing = client.get(api)
+    assert listing.status_code == 200
+    assert {item["title"] for item in listing.json()} == {f"党员《{OWN}》"}
+    assert client.get(f"{api}{members[OWN]['member'].pk}/").status_code == 200
+    assert client.get(f"{api}{members[SIBLING]['member'].pk}/").status_code == 404
+    client.force_login(UserFactory(username="ed-da-s1", groups=["da-s1:editors"]))
+    assert client.get(api).json() == []
