@@ -11,7 +11,8 @@ from wagtail.documents import get_document_model
 from wagtail.documents.models import Document
 from wagtail.images import get_image_model
 from wagtail.log_actions import log
-from wagtail.models import Locale, Page, UploadedFile
+from wagtail.models import Locale, Page, TranslatableMixin, UploadedFile
+from wagtail.snippets.models import get_snippet_models
 from wagtail_localize.models import Translation, TranslationSource
 
 from sites.models import OrganisationAccess
@@ -203,6 +204,11 @@ def test_the_image_url_generator_answers_no_one(client, leaks):
         f"/admin/images/{image.pk}/generate_url/output/",
     ]:
         assert client.get(url).status_code == 404
+
+
+def test_no_snippet_is_translatable():
+    """So wagtail-localize's submit view for snippets is 404 for everyone."""
+    assert not [m for m in get_snippet_models() if issubclass(m, TranslatableMixin)]
 
 
 @pytest.mark.parametrize("kind", ["images", "documents"])
