@@ -1,7 +1,10 @@
 """学习 in the admin: point rules, members (each reviewer sees the members of the branches
 under the organisations they review), and the member import."""
 
+import secrets
+
 from django import forms
+from django.contrib.auth import get_user_model
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -53,6 +56,21 @@ class MemberForm(ScopedFormMixin, WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = self.fields["branch"].queryset.filter(kind="branch")
+
+    def save(self, commit=True):
+        """A member added here gets the account every member has (the import makes one as
+        well): the phone number as username, no password until one is set."""
+        member = super().save(commit=False)
+        if member.user_id is None:
+            User = get_user_model()
+            username = member.phone
+            if not username or User.objects.filter(username=username).exists():
+                username = f"member-{secrets.token_hex(6)}"
+            member.user = User.objects.create_user(username=username, password=None)
+        if commit:
+            member.save()
+            self.save_m2m()
+        return member
 
 
 class EvaluationForm(ScopedFormMixin, WagtailAdminModelForm):

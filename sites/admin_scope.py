@@ -142,6 +142,14 @@ class SubtreeChooserViewSet(SnippetChooserViewSet):
         self.scope = scope
         scoped_view_classes(self, lambda view_class: ScopedChooserMixin, scope)
 
+    def get_urlpatterns(self):
+        """Without a creation form the chooser has no "Create" tab, but Wagtail still
+        registers its URL, which then fails with a server error: left out."""
+        patterns = super().get_urlpatterns()
+        if self.creation_form_class or self.form_fields or self.exclude_form_fields:
+            return patterns
+        return [p for p in patterns if getattr(p, "name", None) != "create"]
+
 
 class SubtreeSnippetViewSet(SnippetViewSet):
     """A snippet viewset whose every view keeps to the user's organisations' subtrees."""

@@ -2,10 +2,14 @@
 
 A user's subtree is the pages under those their groups hold page permissions on (an
 organisation's editors and reviewers: the organisation; the city's 终审: the city).
-Pages outside it are left out of the page-types report and the translations report;
-the page chooser (browse, search, chosen) offers their live pages by live title only; moving is 404
-unless the user may move the page there; the admin API's images and documents come
-only from collections the user may choose from. Superusers see everything.
+Pages outside it are left out of the page-types report and the translations report
+(and snippets the user may not work on out of wagtail-localize's snippets API);
+the page chooser (browse, search, chosen) offers their live pages by live title only;
+moving is 404 unless the user may move the page there; the workflow views (cancellation
+prompt, action, its data, preview) are 404 unless they may edit the page; the admin API's
+images and documents come only from collections the user may choose from; a media
+item's usage page is 404 unless the user may change or delete it. Superusers see
+everything.
 """
 
 from functools import reduce
@@ -13,8 +17,15 @@ from operator import or_
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from wagtail.admin.views.chooser import ChosenMultipleView
+from wagtail.admin.views.pages.workflow import (
+    CollectWorkflowActionDataView,
+    ConfirmWorkflowCancellationView,
+    PreviewRevisionForTaskView,
+    WorkflowActionView,
+)
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
@@ -115,6 +126,37 @@ def check_move(request, page, destination):
         raise Http404
 
 
+# --- workflows ----------------------------------------------------------------------------
+
+
+class EditorsOnlyMixin:
+    """404 unless the user may edit the page (which a task's reviewers may while it waits
+    for them). Wagtail's own views answer for any page id: the cancellation prompt with
+    the page's workflow, task and status; the action and preview views, when the page is
+    not in review, with a notice naming it by its latest (draft) title."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.object.permissions_for_user(request.user).can_edit():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SubtreeConfirmWorkflowCancellationView(EditorsOnlyMixin, ConfirmWorkflowCancellationView):
+    pass
+
+
+class SubtreeWorkflowActionView(EditorsOnlyMixin, WorkflowActionView):
+    pass
+
+
+class SubtreeCollectWorkflowActionDataView(EditorsOnlyMixin, CollectWorkflowActionDataView):
+    pass
+
+
+class SubtreePreviewRevisionForTaskView(EditorsOnlyMixin, PreviewRevisionForTaskView):
+    pass
+
+
 # --- reports ----------------------------------------------------------------------------
 
 
@@ -162,6 +204,26 @@ def subtree_translations_view():
     return SubtreeTranslationsReportView
 
 
+def subtree_snippets_api_view():
+    """wagtail-localize's snippets API (listing and detail, for its translation editor),
+    limited to the snippets the user may work on by the model's permission policy: its
+    own lists every row of any snippet model, members by name, to anyone with admin
+    access. None without wagtail-localize."""
+    try:
+        from wagtail_localize.views.snippets_api import SnippetViewSet
+    except ImportError:
+        return None
+
+    class SubtreeSnippetsAPIViewSet(SnippetViewSet):
+        def get_queryset(self):
+            policy = policy_registry.get_by_type(self.get_model())
+            return policy.instances_user_has_any_permission_for(
+                self.request.user, ["add", "change", "delete", "view"]
+            )
+
+    return SubtreeSnippetsAPIViewSet
+
+
 # --- the admin API ------------------------------------------------------------------------
 
 
@@ -180,3 +242,19 @@ class SubtreeImagesAdminAPIViewSet(ChoosableMixin, ImagesAdminAPIViewSet):
 
 class SubtreeDocumentsAdminAPIViewSet(ChoosableMixin, DocumentsAdminAPIViewSet):
     pass
+
+
+# --- media (wagtailmedia) -------------------------------------------------------------------
+
+
+def media_usage(request, media_id):
+    """wagtailmedia's usage page (which checks no instance permission of its own): 404
+    unless the user may change or delete the item, as its edit and delete views ask."""
+    from wagtailmedia import get_media_model, get_permission_policy
+    from wagtailmedia.views.media import usage
+
+    media = get_object_or_404(get_media_model(), pk=media_id)
+    policy = get_permission_policy()
+    if not policy.user_has_any_permission_for_instance(request.user, ["change", "delete"], media):
+        raise Http404
+    return usage(request, media_id)

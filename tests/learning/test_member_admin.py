@@ -117,3 +117,36 @@ def test_the_scoped_listing_costs_the_same_queries_for_more_members(
         response = client.get(url)
     text = response.content.decode()
     assert all(f"又一位党员{n}" in text for n in range(5))
+
+
+def test_adding_a_member_makes_their_account_and_keeps_to_the_subtree(client, members, reviewer):
+    """The add view saved a member without the account every member has (a server error);
+    a branch outside the subtree is refused."""
+    add = "/admin/snippets/learning/memberprofile/add/"
+    for code, name in [(OWN, "新党员甲"), (SIBLING, "新党员乙")]:
+        branch = members[code]["member"].branch
+        client.post(add, {"name": name, "phone": "13900000009", "branch": branch.pk})
+    added = MemberProfile.objects.get(name="新党员甲")
+    assert added.user.username == "13900000009" and not added.user.has_usable_password()
+    assert not MemberProfile.objects.filter(name="新党员乙").exists()
+
+
+def test_the_member_choosers_have_no_create_url(client, members, reviewer):
+    """Without a creation form the chooser has no "Create" tab; its URL answered with a
+    server error."""
+    for model in MODELS:
+        response = client.post(f"/admin/snippets/choose/learning/{model}/create/", {})
+        assert response.status_code == 404
+
+
+def test_the_translation_editors_snippets_api_keeps_to_the_subtree(client, members, reviewer):
+    """wagtail-localize's snippets API listed every member by name to anyone with admin
+    access, and answered for any of them by id."""
+    api = "/admin/localize/api/snippets/learning/memberprofile/"
+    listing = client.get(api)
+    assert listing.status_code == 200
+    assert {item["title"] for item in listing.json()} == {f"党员《{OWN}》"}
+    assert client.get(f"{api}{members[OWN]['member'].pk}/").status_code == 200
+    assert client.get(f"{api}{members[SIBLING]['member'].pk}/").status_code == 404
+    client.force_login(UserFactory(username="ed-da-s1", groups=["da-s1:editors"]))
+    assert client.get(api).json() == []
