@@ -6,10 +6,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from base import svg_charts
 from search.views import site_organisation
 from sites.models import OrganisationPage
 
-from . import points, progress, rankings
+from . import points, progress, rankings, study_record
 from .models import AudiobookChapter, MemberProfile, MicroLessonPage
 
 PERIODS = {"week": _("本周"), "month": _("本月"), "year": _("本年"), "all": _("总榜")}
@@ -42,14 +43,25 @@ def resume_links(rows):
 @login_required
 def my_study(request):
     member = MemberProfile.objects.filter(user=request.user).select_related("branch").first()
+    days = study_record.daily_points(request.user)
+    today = study_record.today_by_rule(request.user)
+    rows = list(progress.resume_points(request.user, 20))
     return render(
         request,
         "learning/my_study.html",
         {
             "member": member,
             "balance": points.balance(request.user),
-            "history": points.history(request.user, 20),
-            "resume": resume_links(list(progress.resume_points(request.user, 20))),
+            "today": today,
+            "today_total": sum(earned for _, earned, _ in today),
+            "week_total": study_record.period_points(request.user, "week"),
+            "chart": svg_charts.bar_chart(
+                [(f"{d.month}/{d.day}", n) for d, n in days], width=600, height=170
+            ),
+            "chart_days": days,
+            "history": points.history(request.user, 10),
+            "in_progress": resume_links([r for r in rows if r.completed_at is None]),
+            "finished": resume_links([r for r in rows if r.completed_at is not None][:5]),
         },
     )
 
