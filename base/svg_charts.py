@@ -20,6 +20,8 @@ class Bar:
     value: float
     label: str
     tick: bool  # whether the label is written under the axis
+    centre: float = 0
+    anchor: str = "middle"  # text-anchor of the label ("end" for the last bar)
 
 
 @dataclass
@@ -28,9 +30,14 @@ class BarChart:
     height: int
     plot_top: int
     plot_bottom: int
+    plot_left: int
     top: float
     bars: list = field(default_factory=list)
     gridlines: list = field(default_factory=list)
+
+    @property
+    def scale_x(self):
+        return self.plot_left - 4
 
     @property
     def empty(self):
@@ -52,7 +59,7 @@ def bar_chart(points, width=600, height=160, label_every=7, gap=0.25, margin=(8,
     plot_top, plot_bottom = top_margin, height - bottom_margin
     values = [max(0, float(value or 0)) for _, value in points]
     top = nice_top(max(values, default=0))
-    chart = BarChart(width, height, plot_top, plot_bottom, top)
+    chart = BarChart(width, height, plot_top, plot_bottom, left_margin, top)
     if not points:
         return chart
     slot = (width - left_margin) / len(points)
@@ -69,8 +76,12 @@ def bar_chart(points, width=600, height=160, label_every=7, gap=0.25, margin=(8,
                 value=value,
                 label=str(label),
                 tick=(last - n) % label_every == 0,
+                centre=round(left_margin + (n + 0.5) * slot, 2),
+                anchor="end" if n == last and len(points) > 1 else "middle",
             )
         )
+    if chart.bars and chart.bars[-1].anchor == "end":
+        chart.bars[-1].centre = width
     chart.gridlines = [
         (round(plot_bottom - span * share, 2), round(top * share, 2)) for share in (0, 0.5, 1)
     ]

@@ -64,20 +64,33 @@ class Organisations:
         return next((p for p, _, kind, _ in self.chain(path) if kind == "district"), None)
 
     def branch_label(self, path, fallback=""):
-        """(name, the levels in between): ("东湖区 · 银河社区第一党支部", "和平街道")."""
-        chain = [row for row in self.chain(path) if row[2] != "city"]
-        if not chain:
+        """(name, the levels in between): ("东湖区 · 银河社区第一党支部", "和平街道")
+        for 银河社区第一党支部 in 和平街道银河社区 in 东湖区和平街道 in 东湖区."""
+        titles = [title for _, title, kind, _ in self.chain(path) if kind != "city"]
+        if not titles:
             return fallback, ""
-        titles = [title for _, title, _, _ in chain]
+        shorts = short_names(titles)
         own = titles[-1]
         if len(titles) == 1:
             return own, ""
-        parent, grandparent = titles[-2], titles[-3] if len(titles) > 2 else ""
-        short = parent.removeprefix(grandparent) if grandparent else parent
-        name = own if own.startswith(short) or short in own else short + own
-        head = titles[0] if len(titles) > 2 else ""
-        middle = " · ".join(t.removeprefix(titles[0]) for t in titles[1:-2])
-        return (f"{head} · {name}" if head else name), middle
+        parent = shorts[-2]
+        name = own if parent in own else parent + own
+        if len(titles) == 2:
+            return name, ""
+        return f"{shorts[0]} · {name}", " · ".join(shorts[1:-2])
+
+
+def short_names(titles):
+    """Each title without the names above it that it repeats (东湖区和平街道 → 和平街道,
+    和平街道银河社区 → 银河社区), top down."""
+    shorts = []
+    for title in titles:
+        short = title
+        for above in sorted({*titles[: len(shorts)], *shorts}, key=len, reverse=True):
+            if short.startswith(above) and len(short) > len(above):
+                short = short[len(above) :]
+        shorts.append(short)
+    return shorts
 
 
 def full_names_for(viewer, viewer_district, row_district):

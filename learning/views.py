@@ -56,7 +56,7 @@ def my_study(request):
             "today_total": sum(earned for _, earned, _ in today),
             "week_total": study_record.period_points(request.user, "week"),
             "chart": svg_charts.bar_chart(
-                [(f"{d.month}/{d.day}", n) for d, n in days], width=600, height=170
+                [(f"{d.month}/{d.day}", n) for d, n in days], width=360, height=150
             ),
             "chart_days": days,
             "history": points.history(request.user, 10),

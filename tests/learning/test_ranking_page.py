@@ -148,7 +148,7 @@ def test_branches_are_named_with_their_parents_in_constant_queries(
     names = re.findall(r'data-testid="branch-name">([^<]*)<', html)
     assert len(set(names)) == 6 and all(n.startswith("青山区 · 银河") for n in names)
     members_html = client.get(URL, {"org": "qa"}).content.decode()
-    assert "青山区 · 银河5社区第一党支部 · 和平街道" in members_html
+    assert "青山区 · 银河5社区第一党支部（和平街道）" in members_html
 
 
 def test_an_empty_ranking_and_bad_parameters_render_a_page(client, org_tree):
@@ -158,3 +158,21 @@ def test_an_empty_ranking_and_bad_parameters_render_a_page(client, org_tree):
     assert re.search(r'aria-current="page">党员榜<', html)
     assert client.get(URL, {"org": "nowhere"}).status_code == 404
     assert client.get(URL, {"org": "x" * 500}).status_code == 404
+
+
+def test_titles_that_repeat_their_parents_are_shortened():
+    demo = ["东湖区", "东湖区和平街道", "和平街道银河社区", "银河社区第一党支部"]
+    assert rankings.short_names(demo) == ["东湖区", "和平街道", "银河社区", "第一党支部"]
+    orgs = rankings.Organisations(
+        {
+            "0001": ("江城市", "city", "jc"),
+            "00010001": ("东湖区", "district", "dh"),
+            "000100010001": ("东湖区和平街道", "street", "hp"),
+            "0001000100010001": ("和平街道银河社区", "community", "yh"),
+            "00010001000100010001": ("银河社区第一党支部", "branch", "d1"),
+        }
+    )
+    assert orgs.branch_label("00010001000100010001") == ("东湖区 · 银河社区第一党支部", "和平街道")
+    assert orgs.branch_label("0001000100010001") == ("东湖区 · 和平街道银河社区", "")
+    assert orgs.branch_label("00010001") == ("东湖区", "")
+    assert orgs.district_of("00010001000100010001") == "00010001"
