@@ -149,3 +149,15 @@ def test_the_daily_quiz_leads_to_todays_quiz_or_says_there_is_none(client, membe
     daily = Quiz.objects.get(daily_for__isnull=False)
     assert response.status_code == 302 and response["Location"] == url(daily)
     assert "每日一练" in client.get(url(daily)).content.decode()
+
+
+def test_a_lesson_leads_to_its_quiz_and_back(client, member, quiz, org_tree):
+    from tests.learning.factories import LessonFactory, learning_home
+
+    lesson = LessonFactory(
+        parent=learning_home(org_tree["da-s1-b1"]), title="党章第一课", slug="dz1", quiz=quiz
+    )
+    html = client.get("/learning/dz1/", HTTP_HOST="da-s1-b1.localhost").content.decode()
+    assert lesson.title in html
+    assert f'href="/learning/quiz/{quiz.pk}/"' in html and "做课后测验" in html
+    assert "党章第一课" in client.get(url(quiz)).content.decode()

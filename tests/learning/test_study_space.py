@@ -144,3 +144,14 @@ def test_bar_chart_geometry():
     assert [bar.y + bar.height for bar in chart.bars] == [chart.plot_bottom] * 3
     assert [bar.tick for bar in chart.bars] == [True, False, True]
     assert bar_chart([]).empty and bar_chart([("a", 0)]).empty
+
+
+def test_a_lesson_with_a_poster_shows_it_lazily(client, org_tree):
+    import wagtail_factories
+
+    home = learning_home(org_tree["da-s1-b1"])
+    poster = wagtail_factories.ImageFactory(title="二十大封面")
+    LessonFactory(parent=home, title="有封面的微课", slug="with-poster", poster=poster)
+    html = client.get("/learning/", **SITE).content.decode()
+    card = html.split('data-testid="lesson-card"')[1]
+    assert re.search(r'<img[^>]+loading="lazy"', card) and 'alt="二十大封面"' in card
