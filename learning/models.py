@@ -55,16 +55,27 @@ class CourseIndexPage(ColumnPage):
         verbose_name_plural = "学习园地"
 
     def get_context(self, request, *args, **kwargs):
+        from .study_space import cards_for, study_space
+
         context = Page.get_context(self, request, *args, **kwargs)
-        children = self.get_children().live().public().specific().order_by("-first_published_at")
+        children = (
+            self.get_children()
+            .live()
+            .public()
+            .not_type(MicroLessonPage)  # the lessons come a page at a time (study_space)
+            .specific()
+            .order_by("-first_published_at")
+        )
         children = attach_pictures(children, "thumb")  # the lists' thumbnails, 2 queries
+        courses = [p for p in children if isinstance(p, CoursePage)]
+        featured = [f.lesson for f in self.featured.select_related("lesson") if f.lesson.live]
         context.update(
-            featured=[f.lesson for f in self.featured.select_related("lesson") if f.lesson.live],
-            lessons=[p for p in children if isinstance(p, MicroLessonPage)],
+            featured=cards_for(featured, request.user),
             audiobooks=[p for p in children if isinstance(p, AudiobookPage)],
-            courses=[p for p in children if isinstance(p, CoursePage)],
+            courses=courses,
             live_events=coming_live_events(children),
-            categories=dict(CATEGORIES),
+            categories=CATEGORIES,
+            **study_space(self, request, courses),
         )
         return context
 

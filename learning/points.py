@@ -10,9 +10,11 @@ the member's branch path copied in, so a ranking over any subtree is one index r
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, FloatField, OuterRef, Subquery, Sum, Window
+from django.db.models.functions import Cast, Coalesce, Rank
 from django.utils import timezone
 
+from sites.models import OrganisationPage
 from sites.tree import below_path_q
 
 from .models import Evaluation, MemberProfile, PointEvent, PointRule, PointTally
@@ -93,38 +95,69 @@ def history(user, limit=50):
 def leaderboard(org, scope="members", period="week", day=None, limit=50):
     """Ranking under organisation `org` (its whole subtree) for the period containing
     `day`: members by points, or branches by their members' average points (members
-    without points count as 0)."""
+    without points count as 0). Standard competition ranking computed by the database
+    (the same points, the same rank: 1, 1, 3); each row carries its branch's tree path."""
     starts = period_starts(day or timezone.localdate())[period]
-    tallies = PointTally.objects.filter(
+    if scope == "members":
+        rows = (
+            tallies_below(org, period, starts)
+            .annotate(rank=Window(Rank(), order_by=F("points").desc()))
+            .order_by("rank", "user_id")
+            .values(
+                "rank",
+                "user_id",
+                "points",
+                "branch_id",
+                "branch_path",
+                name=F("user__member__name"),
+                branch_title=F("branch__title"),
+            )[:limit]
+        )
+        return list(rows)
+    totals = (
+        PointTally.objects.filter(period=period, starts=starts, branch_id=OuterRef("pk"))
+        .values("branch_id")
+        .annotate(total=Sum("points"))
+        .values("total")
+    )
+    average = Cast("summed_points", FloatField()) / F("counted_members")
+    rows = (
+        OrganisationPage.objects.filter(below_path_q(org.path, inclusive=True))
+        .annotate(counted_members=Count("members"))
+        .filter(counted_members__gt=0)
+        .annotate(summed_points=Coalesce(Subquery(totals), 0))
+        .annotate(rank=Window(Rank(), order_by=average.desc()))
+        .order_by("rank", "pk")
+        .values("rank", "counted_members", "summed_points", "pk", "path", "title")[:limit]
+    )
+    return [
+        {
+            "rank": row["rank"],
+            "branch_id": row["pk"],
+            "branch_path": row["path"],
+            "branch_title": row["title"],
+            "members": row["counted_members"],
+            "points": row["summed_points"],
+            "average": round(row["summed_points"] / row["counted_members"], 2),
+        }
+        for row in rows
+    ]
+
+
+def tallies_below(org, period, starts):
+    return PointTally.objects.filter(
         below_path_q(org.path, inclusive=True, field="branch_path"), period=period, starts=starts
     )
-    if scope == "members":
-        rows = tallies.order_by("-points", "user_id").values(
-            "user_id",
-            "points",
-            "branch_id",
-            name=F("user__member__name"),
-            branch_title=F("branch__title"),
-        )[:limit]
-        return [{"rank": n, **row} for n, row in enumerate(rows, 1)]
-    totals = dict(tallies.values_list("branch_id").annotate(total=Sum("points")))
-    members = (
-        MemberProfile.objects.filter(members_below(org))
-        .values("branch_id", "branch__title")
-        .annotate(n=Count("id"))
-    )
-    rows = [
-        {
-            "branch_id": m["branch_id"],
-            "branch_title": m["branch__title"],
-            "members": m["n"],
-            "points": totals.get(m["branch_id"], 0),
-            "average": round(totals.get(m["branch_id"], 0) / m["n"], 2),
-        }
-        for m in members
-    ]
-    rows.sort(key=lambda r: (-r["average"], r["branch_id"]))
-    return [{"rank": n, **row} for n, row in enumerate(rows[:limit], 1)]
+
+
+def member_rank(org, user, period="week", day=None):
+    """(rank, points) of `user` among the members under `org` this period, or None."""
+    starts = period_starts(day or timezone.localdate())[period]
+    tallies = tallies_below(org, period, starts)
+    own = tallies.filter(user=user).values_list("points", flat=True).first()
+    if own is None:
+        return None
+    return tallies.filter(points__gt=own).count() + 1, own
 
 
 PLATFORM_SHARE, EVALUATION_SHARE = 0.6, 0.4

@@ -210,3 +210,44 @@ def submit(attempt, answers, now=None):
                 attempt.user, "quiz", f"quiz:{attempt.quiz_id}", now, units=attempt.correct
             )
     return attempt, results, earned
+
+
+def results_of(attempt, questions=None):
+    """What a handed-in attempt shows: per question its text, choices, the member's
+    picks, the right answer and the explanation."""
+    questions = questions if questions is not None else questions_of(attempt.quiz)
+    answers = attempt.answers or {}
+    return [
+        {
+            "question": q,
+            "picked": answers.get(str(q.pk), []),
+            "correct": answers.get(str(q.pk), []) == sorted(q.answer),
+            "answer": q.answer,
+            "explanation": q.explanation,
+        }
+        for q in questions
+    ]
+
+
+def latest_handed_in(user, quiz):
+    return (
+        QuizAttempt.objects.filter(user=user, quiz=quiz, submitted_at__isnull=False)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def answers_from_form(questions, data):
+    """{question id: [option indexes]} from a plain form (fields q<id>, one value per
+    ticked option); QuizError 400 on anything that is not an option of its question."""
+    answers = {}
+    for question in questions:
+        values = data.getlist(f"q{question.pk}")
+        try:
+            picked = [int(v) for v in values]
+        except (TypeError, ValueError):
+            raise QuizError(400, "bad_answers", "答案格式不正确") from None
+        if question.kind != Question.MULTIPLE and len(picked) > 1:
+            raise QuizError(400, "bad_answers", "单选题和判断题只能选一个答案")
+        answers[str(question.pk)] = picked
+    return clean_answers(questions, answers)

@@ -4,14 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
+from base import svg_charts
+from search.views import site_organisation
 from sites.models import OrganisationPage
 
-from . import points, progress
+from . import points, progress, rankings, study_record
 from .models import AudiobookChapter, MemberProfile, MicroLessonPage
 
-PERIODS = {"week": "本周", "month": "本月", "year": "本年"}
-SCOPES = {"members": "党员", "branches": "支部"}
+PERIODS = {"week": _("本周"), "month": _("本月"), "year": _("本年"), "all": _("总榜")}
+SCOPES = {"members": _("党员榜"), "branches": _("支部榜")}
 
 
 class MemberLoginView(auth_views.LoginView):
@@ -40,28 +43,56 @@ def resume_links(rows):
 @login_required
 def my_study(request):
     member = MemberProfile.objects.filter(user=request.user).select_related("branch").first()
+    days = study_record.daily_points(request.user)
+    today = study_record.today_by_rule(request.user)
+    rows = list(progress.resume_points(request.user, 20))
     return render(
         request,
         "learning/my_study.html",
         {
             "member": member,
             "balance": points.balance(request.user),
-            "history": points.history(request.user, 20),
-            "resume": resume_links(list(progress.resume_points(request.user, 20))),
+            "today": today,
+            "today_total": sum(earned for _, earned, _ in today),
+            "week_total": study_record.period_points(request.user, "week"),
+            "chart": svg_charts.bar_chart(
+                [(f"{d.month}/{d.day}", n) for d, n in days], width=360, height=150
+            ),
+            "chart_days": days,
+            "history": points.history(request.user, 10),
+            "in_progress": resume_links([r for r in rows if r.completed_at is None]),
+            "finished": resume_links([r for r in rows if r.completed_at is not None][:5]),
         },
     )
 
 
+def viewer_member(request):
+    if not request.user.is_authenticated:
+        return None
+    return MemberProfile.objects.filter(user=request.user).select_related("branch").first()
+
+
 def ranking(request):
-    code = request.GET.get("org", "")
+    """积分排行 of an organisation's subtree: `org` (a code; default the member's branch,
+    else the site's organisation, else the city), `scope` members or branches, `period`."""
     scope = request.GET.get("scope", "members")
     period = request.GET.get("period", "week")
-    if scope not in SCOPES or period not in PERIODS:
-        raise Http404
-    orgs = OrganisationPage.objects.live()
-    org = orgs.filter(code=code).first() if code else orgs.filter(depth=2).first()
+    scope = scope if scope in SCOPES else "members"
+    period = period if period in PERIODS else "week"
+    viewer = viewer_member(request)
+    org = ranking_organisation(request, viewer)
     if org is None:
         raise Http404
+    rows = points.leaderboard(org, scope, period)
+    anchor = viewer.branch.path if viewer and viewer.branch.path.startswith(org.path) else org.path
+    orgs = rankings.Organisations.above(
+        [org.path, anchor, *(r["branch_path"] for r in rows), viewer and viewer.branch.path]
+    )
+    shown = rankings.present(rows, scope, viewer, orgs)
+    own_chain = viewer is not None and anchor == viewer.branch.path
+    mine = None
+    if viewer and scope == "members" and not any(r["mine"] for r in shown):
+        mine = points.member_rank(org, request.user, period)
     return render(
         request,
         "learning/ranking.html",
@@ -71,6 +102,23 @@ def ranking(request):
             "period": period,
             "scopes": SCOPES,
             "periods": PERIODS,
-            "rows": points.leaderboard(org, scope, period),
+            "scope_label": SCOPES[scope],
+            "period_label": PERIODS[period],
+            "orgs": rankings.scope_choices(anchor, orgs, own=own_chain),
+            "below": org.child_organisations() if org.kind != "branch" else [],
+            "rows": shown,
+            "viewer": viewer,
+            "my_rank": mine,
         },
     )
+
+
+def ranking_organisation(request, viewer):
+    orgs = OrganisationPage.originals().live()
+    code = request.GET.get("org", "")[:64]
+    if code:
+        return orgs.filter(code=code.lower()).first()
+    if viewer is not None:
+        return viewer.branch
+    site_org = site_organisation(request)
+    return site_org or orgs.filter(depth=2).first()

@@ -31,8 +31,7 @@ urlpatterns = [
     path("login/", learning_views.MemberLoginView.as_view(), name="member_login"),
     path("logout/", LogoutView.as_view(), name="member_logout"),
     path("search/", search_views.search_page, name="search"),
-    path("learning/me/", learning_views.my_study, name="learning_me"),
-    path("learning/ranking/", learning_views.ranking, name="learning_ranking"),
+    path("learning/", include("learning.urls")),  # me/, ranking/, quiz/… (pages stay Wagtail's)
     path("a11y/font/", views.font_size, name="font_size"),
     path("healthz/", health.healthz, name="healthz"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),

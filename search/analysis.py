@@ -102,8 +102,12 @@ def syllables(word):
 def pinyin_matches(typed, word):
     """Whether `typed` (latin letters) spells the start of `word`'s pinyin, each syllable
     whole or by a prefix: xuexi, xx, xuex → 学习; ersd, esd → 二十大."""
+    return syllables_match(typed, syllables(word))
+
+
+def syllables_match(typed, parts):
+    """pinyin_matches for a word whose syllables are known already."""
     typed = re.sub(r"[^a-z]", "", (typed or "").casefold())
-    parts = syllables(word)
     if not typed or not parts:
         return False
 

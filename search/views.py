@@ -8,7 +8,7 @@ from wagtail.models import Page, Site
 
 from sites.models import OrganisationPage
 
-from . import query, registry
+from . import query, registry, suggest
 from .models import SearchDocument
 
 PAGE_SIZE = 20
@@ -21,6 +21,24 @@ def site_organisation(request):
     return OrganisationPage.objects.filter(pk=site.root_page_id).first()
 
 
+def search_or_alternative(q, org, kind, offset, limit):
+    """(results, 您是不是要找 words, the word shown instead of `q` or ""): a query in
+    pinyin, or one that finds nothing, is offered what it probably meant (search.suggest);
+    when `q` finds nothing, the first of those that finds something is shown."""
+    found = query.search(q, org, True, kind, offset=offset, limit=limit)
+    if found.count:
+        # Found, yet perhaps not what was meant: pinyin that also spells a word (cpc),
+        # or a homophone of a known word typed by a pinyin keyboard (二十打 for 二十大).
+        latin = suggest.LATIN.match(q.strip() or "-")
+        return found, suggest.did_you_mean(q, homophones_only=not latin), ""
+    alternatives = suggest.did_you_mean(q)
+    for word in alternatives:
+        instead = query.search(word, org, True, kind, offset=offset, limit=limit)
+        if instead.count:
+            return instead, alternatives, word
+    return found, alternatives, ""
+
+
 def search_page(request):
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("type", "")
@@ -30,7 +48,9 @@ def search_page(request):
     except ValueError:
         number = 1
     org = site_organisation(request)
-    found = query.search(q, org, True, kind, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    found, alternatives, shown_for = search_or_alternative(
+        q, org, kind, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
     documents = SearchDocument.objects.in_bulk([pk for pk, _ in found.rows])
     pages = Page.objects.in_bulk([pk for pk, _ in found.rows])
     hits = [
@@ -50,6 +70,8 @@ def search_page(request):
         {
             "q": q,
             "kind": kind,
+            "alternatives": alternatives,
+            "shown_for": shown_for,
             "organisation": org,
             "hits": hits,
             "count": found.count,

@@ -161,6 +161,9 @@ AUTHENTICATION_BACKENDS = [
 
 ROOT_URLCONF = "portal.urls"
 LOGIN_URL = "member_login"
+# Who sees members' full names on the public rankings (others see 张*静): "never",
+# "district" (signed-in members of the same district) or "city" (any signed-in member).
+PORTAL_RANKING_FULL_NAMES = os.environ.get("PORTAL_RANKING_FULL_NAMES", "district").strip()
 LOGIN_REDIRECT_URL = "learning_me"
 LOGOUT_REDIRECT_URL = "/"
 
