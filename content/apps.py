@@ -8,17 +8,20 @@ class ContentConfig(AppConfig):
 
     def ready(self):
         from search.registry import register
+        from sites.insite import register_cascaded
         from sites.presentation import add_home_context, register_column_item
 
         from . import signals  # noqa: F401
         from .models import ArticlePage, DirectivePage, DisclosurePage, NoticePage
         from .presentation import organisation_directives_context
 
-        # What columns list, and the 上级精神 card (with pinned directives) on every home.
+        # What columns list, and the 上级精神 card (with pinned directives) on every home;
+        # directives open inside the site of every organisation below their issuer.
         register_column_item(ArticlePage)
         register_column_item(NoticePage, expires_field="expires_at")
         register_column_item(DisclosurePage)
         add_home_context(organisation_directives_context)
+        register_cascaded(DirectivePage)
 
         register(
             DirectivePage,

@@ -8,10 +8,16 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         from search.registry import register
+        from sites.insite import register_cascaded
 
         # Receivers: group permissions, daily login points, processing uploads.
         from . import access, auth, processing  # noqa: F401
-        from .models import AudiobookPage, MicroLessonPage
+        from .models import AudiobookPage, CoursePage, MicroLessonPage
+
+        # Lessons, audiobooks and courses open inside the site of every organisation below
+        # the one whose 学习园地 holds them.
+        for model in (MicroLessonPage, AudiobookPage, CoursePage):
+            register_cascaded(model)
 
         register(
             MicroLessonPage,

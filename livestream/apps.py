@@ -8,7 +8,12 @@ class LivestreamConfig(AppConfig):
 
     def ready(self):
         from search.registry import register
+        from sites.insite import register_cascaded
 
         from .models import LiveEventPage
+
+        # Live events open inside the site of every organisation below the one whose
+        # 学习园地 holds them.
+        register_cascaded(LiveEventPage)
 
         register(LiveEventPage, "live", "直播", summary="description", body=("speaker",))
