@@ -194,7 +194,7 @@ class OrganisationPage(DerivedFieldsMixin, Page):
         from .presentation import organisation_home_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(organisation_home_context(self))
+        context.update(organisation_home_context(self, request))
         return context
 
 
