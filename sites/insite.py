@@ -82,14 +82,30 @@ class InSiteUrls:
         self.org = org
         self.request = request
         self.base = org.get_url(request)
+        self.full_base = None
         self.prefixes = organisation_paths(org)
 
+    def _below(self, page):
+        """`page`'s path below the nearest organisation on the way to `org`, or None."""
+        return next(
+            (page.url_path[len(p) :] for p in self.prefixes if page.url_path.startswith(p)),
+            None,
+        )
+
     def url(self, page):
-        if self.base is not None:
-            for prefix in self.prefixes:
-                if page.url_path.startswith(prefix):
-                    return self.base + page.url_path[len(prefix) :]
-        return page.get_url(self.request)
+        below = self._below(page)
+        if self.base is None or below is None:
+            return page.get_url(self.request)
+        return self.base + below
+
+    def full_url(self, page):
+        """The absolute in-site URL (for the APIs)."""
+        below = self._below(page)
+        if self.full_base is None:
+            self.full_base = self.org.get_full_url(self.request)
+        if self.full_base is None or below is None:
+            return page.get_full_url(self.request)
+        return self.full_base + below
 
     def is_cascaded_here(self, page):
         """True when `page` is shown here but stored above (its canonical URL is elsewhere)."""
