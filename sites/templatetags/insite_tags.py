@@ -11,9 +11,14 @@ register = template.Library()
 
 
 def shown_at(context):
-    for candidate in (context.get("shown_at"), context.get("organisation"), context.get("page")):
+    """The organisation whose site the template renders: a cascaded page's host, the
+    context's organisation, the page itself or the organisation a column belongs to."""
+    page = context.get("page")
+    for candidate in (context.get("shown_at"), context.get("organisation"), page):
         if isinstance(candidate, OrganisationPage):
             return candidate
+    if page is not None and hasattr(page, "organisation"):
+        return page.organisation()
     return None
 
 
