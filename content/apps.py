@@ -9,7 +9,11 @@ class ContentConfig(AppConfig):
     def ready(self):
         from search.registry import register
         from sites.insite import register_cascaded
-        from sites.presentation import add_home_context, register_column_item
+        from sites.presentation import (
+            add_home_context,
+            register_column_item,
+            register_subtree_column,
+        )
 
         from . import signals  # noqa: F401
         from .models import ArticlePage, DirectivePage, DisclosurePage, NoticePage
@@ -21,6 +25,8 @@ class ContentConfig(AppConfig):
         register_column_item(NoticePage, expires_field="expires_at")
         register_column_item(DisclosurePage)
         add_home_context(organisation_home_cards)
+        register_subtree_column("news", ArticlePage)
+        register_subtree_column("notices", NoticePage)
         register_cascaded(DirectivePage)
 
         register(

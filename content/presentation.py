@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
-from sites.presentation import HomeCard, with_organisations
+from sites.presentation import SUBTREE, HomeCard, with_organisations
 from sites.tree import descendants_q
 
 from .cascade import directives_for, visible_directives
@@ -93,7 +93,14 @@ def organisation_home_cards(org, columns):
         ):
             items = subtree_items(org, model)
             cards.append(
-                HomeCard(key=key, title=title, items=items, column=by_slug.get(slug), order=order)
+                HomeCard(
+                    key=key,
+                    title=title,
+                    items=items,
+                    column=by_slug.get(slug),
+                    order=order,
+                    more_query=SUBTREE,
+                )
             )
             if slug in by_slug:
                 replaced.add(by_slug[slug].path)

@@ -24,12 +24,21 @@ COLUMN_PAGE_SIZE = 20
 
 _column_items = {}  # model name -> (date field, expiry field or None)
 _home_contexts = []
+_subtree_columns = {}  # column slug -> model name
+SUBTREE = "subtree"  # ?scope=subtree: a top column listing its type from the whole subtree
 
 
 def register_column_item(model, date_field="date", expires_field=None):
     """Columns list live, public pages of `model` by `date_field`, newest first, leaving out
     those whose `expires_field` has passed."""
     _column_items[model._meta.model_name] = (date_field, expires_field)
+
+
+def register_subtree_column(slug, model):
+    """An organisation's top column `slug` (工作动态, 通知公告), asked with ?scope=subtree,
+    lists the `model` items (a registered column item type) of the organisation's whole
+    subtree, each with its organisation's name: the 更多 of the homes' subtree cards."""
+    _subtree_columns[slug] = model._meta.model_name
 
 
 def add_home_context(provider):
@@ -114,6 +123,7 @@ class HomeCard:
     style: str = "list"  # "list", "headlines" (covers), "children" (下级组织)
     pinned: list = field(default_factory=list)  # 置顶 directives with their study notes
     more_url: str = ""  # when the card's 更多 is not its column (e.g. 站点导航)
+    more_query: str = ""  # ?scope= of the column's 更多 (SUBTREE: the whole subtree's)
     add_url: str = ""  # filled for editors of the organisation when the card is empty
 
     def merge(self, other):
@@ -244,11 +254,32 @@ def column_context(column, request):
     subcolumns = list(
         Page.objects.filter(children_q(column)).live().type(column.__class__).order_by("path")
     )
-    items = latest_in(column)
+    org = column.organisation()
+    model_name = _subtree_columns.get(column.slug)
+    subtree = (
+        request is not None
+        and request.GET.get("scope") == SUBTREE
+        and model_name is not None
+        and org is not None
+        and column.depth == org.depth + 1
+    )
+    if subtree:
+        items = (
+            items_in(descendants_q(org))
+            .filter(**{f"{model_name}__isnull": False})
+            .order_by("-item_date", "-pk")
+            .specific()
+        )
+    else:
+        items = latest_in(column)
     paginator = Paginator(items, COLUMN_PAGE_SIZE)
     page_number = request.GET.get("page") if request is not None else 1
+    listed = paginator.get_page(page_number)
+    if subtree:
+        listed.object_list = with_organisations(listed.object_list)
     return {
         "subcolumns": subcolumns,
-        "items": paginator.get_page(page_number),
-        "organisation": column.organisation(),
+        "items": listed,
+        "organisation": org,
+        "querystring": f"scope={SUBTREE}&" if subtree else "",
     }

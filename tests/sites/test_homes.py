@@ -159,3 +159,27 @@ def test_home_query_counts_do_not_grow_with_the_tree(
         home(client, host)  # the new headlines' cover renditions are made once
         with django_assert_max_num_queries(small[host]):
             home(client, host)
+
+
+def test_more_of_a_subtree_card_lists_the_whole_subtree_page_by_page(org_tree, client):
+    for n in range(25):
+        article(org_tree["da-s1-b1"], title=f"支部动态{n:02d}", days_ago=n)
+    own = article(org_tree["da"], title="区里自己的动态", days_ago=30)
+    news_card = card(home(client, "da.localhost"), "news")
+    assert 'href="/news/?scope=subtree"' in news_card
+
+    first = client.get("/news/", {"scope": "subtree"}, HTTP_HOST="da.localhost").content.decode()
+    assert "支部动态00" in first and "支部动态19" in first and "支部动态20" not in first
+    assert "一街道第一支部" in first  # whose it is
+    assert 'href="?scope=subtree&amp;page=2"' in first
+    second = client.get(
+        "/news/", {"scope": "subtree", "page": "2"}, HTTP_HOST="da.localhost"
+    ).content.decode()
+    assert "支部动态24" in second and own.title in second
+    only_own = client.get("/news/", HTTP_HOST="da.localhost").content.decode()
+    assert own.title in only_own and "支部动态00" not in only_own
+    for page in ("999", "x"):
+        response = client.get(
+            "/news/", {"scope": "subtree", "page": page}, HTTP_HOST="da.localhost"
+        )
+        assert response.status_code == 200
