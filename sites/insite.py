@@ -18,9 +18,15 @@ Building an in-site URL costs no query: B's URL is built once per request and ev
 is that plus a slice of the page's url_path.
 """
 
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from wagtail.models import Page
+
+from .tree import below_path_q, descendants_q
 
 _cascaded_models = set()
 
@@ -58,9 +64,19 @@ def find_cascaded(org, path_components):
     above = organisation_paths(org)[1:]
     if not rest or not above:
         return None
+    # url_path has no index: look the page up by its slug (indexed), its depth and the
+    # tree-path range of each organisation above, then compare url_paths here.
+    steplen, depth = org.steplen, len(path_components)
+    in_reach = reduce(
+        or_,
+        (
+            below_path_q(org.path[: (org.depth - n) * steplen]) & Q(depth=org.depth - n + depth)
+            for n in range(1, len(above) + 1)
+        ),
+    )
     found = {
         page.url_path: page
-        for page in Page.objects.live().public().filter(url_path__in=[p + rest for p in above])
+        for page in Page.objects.live().public().filter(in_reach, slug=path_components[-1])
     }
     for prefix in above:
         page = found.get(prefix + rest)
@@ -107,10 +123,6 @@ class InSiteUrls:
             return page.get_full_url(self.request)
         return self.full_base + below
 
-    def is_cascaded_here(self, page):
-        """True when `page` is shown here but stored above (its canonical URL is elsewhere)."""
-        return not page.url_path.startswith(self.org.url_path)
-
 
 def insite_urls(org, request):
     """One InSiteUrls per organisation and request."""
@@ -138,9 +150,13 @@ def breadcrumb_trail(org, page, request):
     owner = OrganisationPage.nearest_above(page)
     columns = list(page.get_ancestors().filter(depth__gt=owner.depth)) if owner else []
     below_owner = [column.url_path[len(owner.url_path) :] for column in columns]
-    here = {
+    here = {  # org's pages at the same paths (by slug and tree range: url_path has no index)
         p.url_path: p
-        for p in Page.objects.live().filter(url_path__in=[org.url_path + b for b in below_owner])
+        for p in Page.objects.live().filter(
+            descendants_q(org),
+            depth__lte=org.depth + len(columns),
+            slug__in=[column.slug for column in columns],
+        )
     }
     trail = [
         {"title": _("首页") if o.depth == root_depth else o.title, "url": o.get_url(request)}

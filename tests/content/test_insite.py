@@ -103,6 +103,8 @@ def test_lessons_and_live_events_from_the_city_open_on_the_branch(deep, client):
         assert response.status_code == 200 and title in html
         assert f'rel="canonical" href="http://localhost/learning/{page.slug}/"' in html
         assert crumbs(html) == [("/", "首页"), ("/learning/", "学习园地")]
+    # The live event still names its organiser, the city, not the branch showing it.
+    assert "· 测试市" in get(client, f"/learning/{event.slug}/").content.decode()
 
 
 def test_branch_lists_link_inside_the_branch(deep, directives, client):
