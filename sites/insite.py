@@ -86,7 +86,9 @@ def find_cascaded(org, path_components):
         # (reached as <community>/<sibling>/...) is not cascaded here.
         owner = OrganisationPage.nearest_above(page)
         if owner is not None and owner.url_path == prefix:
-            return page.specific
+            page = page.specific
+            page.stored_at = owner
+            return page
     return None
 
 
@@ -147,7 +149,7 @@ def breadcrumb_trail(org, page, request):
     urls = insite_urls(org, request)
     site = Site.find_for_request(request) if request is not None else None
     root_depth = site.root_page.depth if site is not None else 2
-    owner = OrganisationPage.nearest_above(page)
+    owner = getattr(page, "stored_at", None) or OrganisationPage.nearest_above(page)
     columns = list(page.get_ancestors().filter(depth__gt=owner.depth)) if owner else []
     below_owner = [column.url_path[len(owner.url_path) :] for column in columns]
     here = {  # org's pages at the same paths (by slug and tree range: url_path has no index)
@@ -184,6 +186,8 @@ def serve_cascaded(org, page, request):
         context.update(
             organisation=org,
             shown_at=org,
+            # the navigation marks org's column at the same path (中央精神 under 专栏专题)
+            nav_url_path=org.url_path + page.url_path[len(page.stored_at.url_path) :],
             canonical_url=page.get_full_url(request),
             breadcrumb_trail=breadcrumb_trail(org, page, request),
         )

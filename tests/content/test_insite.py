@@ -35,6 +35,7 @@ def test_a_central_directive_opens_on_the_branch_host_in_its_chrome(deep, direct
     brand = re.search(r'class="site-brand__link" href="([^"]*)">([^<]*)<', html)
     assert brand.groups() == ("/", deep["da-s1-c1-b1"].title)
     assert 'href="/news/"' in html  # the branch's own navigation
+    assert '<a href="/topics/" aria-current="true">专栏专题</a>' in html
     assert crumbs(html) == [
         ("/", "首页"),
         ("/topics/", "专栏专题"),
