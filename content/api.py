@@ -24,6 +24,7 @@ from base.api import (
     paginate,
 )
 from sites.api import organisation_or_404
+from sites.insite import insite_urls
 from sites.tree import below_path_q, descendants_q
 
 from .cascade import visible_directives
@@ -90,7 +91,7 @@ def article_out(article, request):
     }
 
 
-def directive_out(directive, request):
+def directive_out(directive, request, url=None):
     return {
         "id": directive.pk,
         "title": directive.title,
@@ -99,7 +100,7 @@ def directive_out(directive, request):
         "doc_number": directive.doc_number,
         "issuer": directive.issuer,
         "issued_at": directive.issued_at,
-        "url": directive.get_full_url(request),
+        "url": url or directive.get_full_url(request),
         "summary": directive.summary,
         "attachments": [
             {
@@ -140,7 +141,13 @@ def directives(
     queryset = queryset.prefetch_related(
         Prefetch("attachments", queryset=DirectiveAttachment.objects.select_related("document"))
     )
-    return paginate(queryset, page, lambda directive: directive_out(directive, request))
+    # Each directive's URL is the one inside `org`'s site (sites.insite), not the issuer's.
+    urls = insite_urls(organisation, request)
+    return paginate(
+        queryset,
+        page,
+        lambda directive: directive_out(directive, request, urls.full_url(directive)),
+    )
 
 
 @router.get(

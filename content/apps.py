@@ -8,18 +8,27 @@ class ContentConfig(AppConfig):
 
     def ready(self):
         from search.registry import register
-        from sites.presentation import add_home_context, register_column_item
+        from sites.insite import register_cascaded
+        from sites.presentation import (
+            add_home_context,
+            register_column_item,
+            register_subtree_column,
+        )
 
         from . import signals  # noqa: F401
         from .models import AlbumPage, ArticlePage, DirectivePage, DisclosurePage, NoticePage
-        from .presentation import organisation_directives_context
+        from .presentation import organisation_home_cards
 
-        # What columns list, and the 上级精神 card (with pinned directives) on every home.
+        # What columns list; the 上级精神, 头条, 工作动态 and 通知公告 cards of every home;
+        # directives open inside the site of every organisation below their issuer.
         register_column_item(ArticlePage)
         register_column_item(NoticePage, expires_field="expires_at")
         register_column_item(DisclosurePage)
         register_column_item(AlbumPage)  # 风采展示 lists its albums by their covers
-        add_home_context(organisation_directives_context)
+        add_home_context(organisation_home_cards)
+        register_subtree_column("news", ArticlePage)
+        register_subtree_column("notices", NoticePage)
+        register_cascaded(DirectivePage)
 
         register(
             DirectivePage,

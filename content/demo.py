@@ -24,6 +24,7 @@ from .models import (
     DirectiveAttachment,
     DirectiveIndexPage,
     DirectivePage,
+    NoticePage,
     PinnedDirective,
 )
 
@@ -290,3 +291,58 @@ def demo_pdf(title):
     )
     out.seek(0)
     return out
+
+
+HEADLINE_COUNT = 4
+NOTICES = [
+    (
+        "关于开展“七一”主题党日活动的通知（演示）",
+        "请各基层党组织结合实际，于6月下旬组织开展主题党日活动。",
+    ),
+    (
+        "关于报送2026年度党员发展计划的通知（演示）",
+        "请各党（工）委于本月底前报送年度党员发展计划。",
+    ),
+]
+
+
+def ensure_home_demo(home):
+    """What the homes' cards show beyond the branches' articles: a few of them marked as
+    headline (头条) with a title-card cover, spread over the districts, and two city
+    notices (通知公告)."""
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    from base.demo_media import slide
+
+    articles = list(ArticlePage.objects.live().descendant_of(home).order_by("path"))
+    step = len(articles) // HEADLINE_COUNT
+    if step < 3:
+        return
+    for article in [articles[n * step + n % 3] for n in range(HEADLINE_COUNT)]:
+        if article.headline and article.cover_id:
+            continue
+        lines = [article.title[i : i + 14] for i in range(0, len(article.title), 14)][:3]
+        image = get_image_model()(title=article.title, collection=home.access.collection)
+        image.file = ImageFile(
+            slide(lines, article.source, (1280, 720)), name=f"headline-{article.pk}.png"
+        )
+        image.save()
+        article.headline, article.cover = True, image
+        article.save_revision().publish()
+    notices = ColumnPage.objects.child_of(home).filter(slug="notices").first()
+    if notices is None:
+        return
+    now = timezone.now()
+    for number, (title, text) in enumerate(NOTICES, start=1):
+        slug = f"demo-notice-{number}"
+        if not notices.get_children().filter(slug=slug).exists():
+            notices.add_child(
+                instance=NoticePage(
+                    title=title,
+                    slug=slug,
+                    body=f"<p>{text}</p>",
+                    date=now - timedelta(days=number * 3),
+                    expires_at=now + timedelta(days=90),
+                )
+            )

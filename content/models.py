@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -241,6 +242,12 @@ class ArticlePage(ChannelFieldsMixin, Page):
     body = RichTextField("正文", blank=True)
     author = models.CharField("作者", max_length=64, blank=True)
     source = models.CharField("来源", max_length=128, blank=True)
+    headline = models.BooleanField(
+        gettext_lazy("头条"),
+        default=False,
+        db_index=True,
+        help_text=gettext_lazy("中央厨房设为头条：有封面时显示在本组织及各上级组织首页的头条区"),
+    )
 
     parent_page_types = ["orgs.ColumnPage"]
     subpage_types = []
@@ -248,7 +255,7 @@ class ArticlePage(ChannelFieldsMixin, Page):
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("date"), FieldPanel("author"), FieldPanel("source")]),
-        FieldPanel("cover"),
+        FieldRowPanel([FieldPanel("cover"), FieldPanel("headline")]),
         FieldPanel("summary"),
         FieldPanel("body"),
     ]

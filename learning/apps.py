@@ -8,10 +8,19 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         from search.registry import register
+        from sites.insite import register_cascaded
+        from sites.presentation import add_home_context
 
         # Receivers: group permissions, daily login points, processing uploads.
         from . import access, auth, processing  # noqa: F401
-        from .models import AudiobookPage, MicroLessonPage
+        from .home import learning_home_card
+        from .models import AudiobookPage, CoursePage, MicroLessonPage
+
+        # 学习园地 on every home; lessons, audiobooks and courses open inside the site of
+        # every organisation below the one whose 学习园地 holds them.
+        add_home_context(learning_home_card)
+        for model in (MicroLessonPage, AudiobookPage, CoursePage):
+            register_cascaded(model)
 
         register(
             MicroLessonPage,

@@ -56,6 +56,7 @@ def load_demo(progress_factory=None):
             content_demo.ensure_articles(org, rng)
             content_demo.ensure_album(org)
         content_demo.ensure_directives(home)
+        content_demo.ensure_home_demo(home)
         ensure_user("admin", password, is_staff=True, is_superuser=True)
         sites_demo.ensure_demo_users(password)
         kitchen_demo.ensure_kitchen_demo(password)

@@ -7,6 +7,7 @@ from wagtail.models import Page
 
 from base.api import ERRORS, ApiError, Locale, locale_code
 from sites.api import organisation_or_404
+from sites.insite import insite_urls
 
 from . import query, registry, suggest
 
@@ -71,6 +72,12 @@ def search(
 
     documents = SearchDocument.objects.in_bulk([pk for pk, _ in found.rows])
     pages = Page.objects.in_bulk([pk for pk, _ in found.rows])
+    # With an organisation, a cascaded directive's URL is the one inside its site.
+    full_url = (
+        insite_urls(organisation, request).full_url
+        if organisation
+        else (lambda page: page.get_full_url(request))
+    )
     results = []
     for pk, score in found.rows:
         document = documents[pk]
@@ -79,7 +86,7 @@ def search(
                 "id": pk,
                 "title": document.title,
                 "type": document.kind,
-                "url": pages[pk].get_full_url(request) if pk in pages else None,
+                "url": full_url(pages[pk]) if pk in pages else None,
                 "snippet": query.highlight(document.summary or document.title, found.terms),
                 "score": score,
                 "level": document.level,

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from wagtail.models import Page, Site
 
+from sites.insite import insite_urls
 from sites.models import OrganisationPage
 
 from . import query, registry, suggest
@@ -53,11 +54,12 @@ def search_page(request):
     )
     documents = SearchDocument.objects.in_bulk([pk for pk, _ in found.rows])
     pages = Page.objects.in_bulk([pk for pk, _ in found.rows])
+    url = insite_urls(org, request).url if org else (lambda page: page.get_url(request))
     hits = [
         {
             "title": documents[pk].title,
             "kind": registry.label(documents[pk].kind),
-            "url": pages[pk].get_url(request) if pk in pages else "",
+            "url": url(pages[pk]) if pk in pages else "",  # directives: inside this site
             "snippet": query.highlight(documents[pk].summary or documents[pk].title, found.terms),
             "year": documents[pk].year,
         }

@@ -9,10 +9,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.http import Http404
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Collection, Locale, Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField
 
 from .forms import OrganisationPageForm
@@ -166,11 +168,33 @@ class OrganisationPage(DerivedFieldsMixin, Page):
     def top_columns(self):
         return ColumnPage.objects.filter(children_q(self)).live().order_by("path")
 
+    def route(self, request, path_components):
+        """Own pages first; then what cascades here from above, at the same path below
+        this organisation as below the one storing it (sites.insite)."""
+        from .insite import NotCascaded, find_cascaded
+
+        try:
+            return super().route(request, path_components)
+        except NotCascaded:
+            raise
+        except Http404:
+            cascaded = find_cascaded(self, path_components)
+            if cascaded is None:
+                raise NotCascaded from None
+            return RouteResult(self, kwargs={"cascaded": cascaded})
+
+    def serve(self, request, *args, cascaded=None, **kwargs):
+        if cascaded is not None:
+            from .insite import serve_cascaded
+
+            return serve_cascaded(self, cascaded, request)
+        return super().serve(request, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         from .presentation import organisation_home_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(organisation_home_context(self))
+        context.update(organisation_home_context(self, request))
         return context
 
 

@@ -4,13 +4,16 @@ The page types that columns list (articles, notices, disclosure items …) and w
 organisation's home shows (上级精神 …) belong to apps above this one: they register them
 in their AppConfig.ready() (`register_column_item`, `add_home_context`)."""
 
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import F, Q, Window
+from django.db.models import F, Max, Q, Window
 from django.db.models.functions import Coalesce, RowNumber, Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from base.pictures import attach_pictures
@@ -23,6 +26,8 @@ COLUMN_PAGE_SIZE = 20
 
 _column_items = {}  # model name -> (date field, expiry field or None)
 _home_contexts = []
+_subtree_columns = {}  # column slug -> model name
+SUBTREE = "subtree"  # ?scope=subtree: a top column listing its type from the whole subtree
 
 
 def register_column_item(model, date_field="date", expires_field=None):
@@ -31,11 +36,19 @@ def register_column_item(model, date_field="date", expires_field=None):
     _column_items[model._meta.model_name] = (date_field, expires_field)
 
 
+def register_subtree_column(slug, model):
+    """An organisation's top column `slug` (工作动态, 通知公告), asked with ?scope=subtree,
+    lists the `model` items (a registered column item type) of the organisation's whole
+    subtree, each with its organisation's name: the 更多 of the homes' subtree cards."""
+    _subtree_columns[slug] = model._meta.model_name
+
+
 def add_home_context(provider):
-    """`provider(org, columns)` adds to an organisation home's context. Two keys are
+    """`provider(org, columns)` adds to an organisation home's context. Three keys are
     merged rather than added: "latest_by_column" ({column path: items}, replacing the
-    column's newest items) and "replaced_columns" (paths of columns the home shows in
-    another way, left out of the column cards)."""
+    column's newest items), "replaced_columns" (paths of columns the home shows in
+    another way, left out of the column cards) and "home_cards" (HomeCards the home
+    shows, e.g. 工作动态 over the whole subtree, 学习园地)."""
     _home_contexts.append(provider)
 
 
@@ -93,28 +106,150 @@ def latest_per_column(org, columns, limit=LATEST_PER_COLUMN):
     return grouped
 
 
-def organisation_home_context(org):
+@dataclass
+class HomeCard:
+    """One card of an organisation home.
+
+    `items` are pages; a card may set on each `card_date`, `card_org` (the name of the
+    organisation it comes from, for cards over a subtree) and `card_tag` (a short label,
+    e.g. 中央精神). `column` is the organisation's own column behind the card: its 更多
+    link and, while the card is empty, where an editor of the organisation publishes the
+    first item (visitors never see an empty card). Cards with the same `key` from several
+    providers merge: the one with the lower `order` puts its items first.
+    """
+
+    key: str
+    title: str
+    items: list = field(default_factory=list)
+    column: Page | None = None
+    order: int = 50
+    style: str = "list"  # "list", "headlines" (covers), "children" (下级组织)
+    pinned: list = field(default_factory=list)  # 置顶 directives with their study notes
+    more_url: str = ""  # when the card's 更多 is not its column (e.g. 站点导航)
+    more_query: str = ""  # ?scope= of the column's 更多 (SUBTREE: the whole subtree's)
+    add_url: str = ""  # filled for editors of the organisation when the card is empty
+
+    def merge(self, other):
+        first, second = (other, self) if other.order < self.order else (self, other)
+        self.items = [*first.items, *second.items]
+        self.pinned = [*self.pinned, *other.pinned]
+        self.column = self.column or other.column
+        self.order = min(self.order, other.order)
+
+
+def merge_cards(cards):
+    by_key = {}
+    for card in cards:
+        if card.key in by_key:
+            by_key[card.key].merge(card)
+        else:
+            by_key[card.key] = card
+    return sorted(by_key.values(), key=lambda card: card.order)
+
+
+def with_organisations(items):
+    """Set `card_org` on each item to the name of the organisation it belongs to (the
+    deepest one above it), for all items in one query."""
+    items = list(items)
+    if not items:
+        return items
+    from .models import OrganisationPage
+
+    steplen = OrganisationPage.steplen
+    prefixes = {
+        item.path[:end] for item in items for end in range(steplen, len(item.path), steplen)
+    }
+    names = dict(OrganisationPage.objects.filter(path__in=prefixes).values_list("path", "title"))
+    for item in items:
+        item.card_org = next(
+            (
+                names[item.path[:end]]
+                for end in range(len(item.path) - steplen, 0, -steplen)
+                if item.path[:end] in names
+            ),
+            "",
+        )
+    return items
+
+
+def child_organisations_with_updates(org):
+    """The organisations directly below `org`, each with `card_date`: when anything
+    was last published in its columns or anywhere below it (one grouped query)."""
+    children = list(
+        org.child_organisations().only("id", "title", "url_path", "path", "depth", "slug", "kind")
+    )
+    if not children:
+        return children
+    child_prefix = Substr("path", 1, (org.depth + 1) * org.steplen)
+    latest = dict(
+        items_in(descendants_q(org, inclusive=False) & Q(depth__gt=org.depth + 1))
+        .annotate(child_path=child_prefix)
+        .values("child_path")
+        .annotate(latest=Max("item_date"))
+        .values_list("child_path", "latest")
+    )
+    for child in children:
+        child.card_date = latest.get(child.path)
+    return children
+
+
+def can_publish_in(org, user):
+    """True for a signed-in user who may add pages in `org`'s columns (its editors)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return org.permissions_for_user(user).can_add_subpage()
+
+
+def organisation_home_context(org, request=None):
     columns = list(org.top_columns().specific())
     latest = latest_per_column(org, columns)
-    added, replaced = {}, set()
+    added, replaced, cards = {}, set(), []
     for provider in _home_contexts:
         extra = provider(org, columns)
         latest.update(extra.pop("latest_by_column", {}))
         replaced |= set(extra.pop("replaced_columns", ()))
+        cards.extend(extra.pop("home_cards", ()))
         added.update(extra)
+    for column in columns:
+        for item in latest[column.path]:
+            item.card_date = getattr(item, "item_date", None) or getattr(item, "date", None)
+    cards.extend(
+        HomeCard(
+            key=f"column-{column.pk}",
+            title=column.title,
+            items=latest[column.path],
+            column=column,
+            order=60 + index,
+        )
+        for index, column in enumerate(columns)
+        if column.path not in replaced  # e.g. 专栏专题: shown as the 上级精神 card
+    )
+    children = child_organisations_with_updates(org)
+    if children:
+        cards.append(
+            HomeCard(
+                key="children",
+                title=_("下级组织"),
+                items=children,
+                order=90,
+                style="children",
+                more_url=reverse("site_directory"),
+            )
+        )
+    cards = merge_cards(cards)
+    user = getattr(request, "user", None)
+    if any(not card.items for card in cards) and can_publish_in(org, user):
+        for card in cards:
+            if not card.items and card.column is not None:
+                card.add_url = reverse("wagtailadmin_pages:add_subpage", args=[card.column.pk])
     return {
         **added,
         "nav_columns": columns,
         "kind_label": kind_label(org.kind),
         "leaders": list(org.leaders.select_related("photo").all()),
-        "columns": [
-            {"page": column, "latest": latest[column.path]}
-            for column in columns
-            if column.path not in replaced  # e.g. 专栏专题: shown as the 上级精神 card
-        ],
-        "child_organisations": list(
-            org.child_organisations().only("id", "title", "url_path", "path", "depth", "slug")
-        ),
+        "home_cards": [card for card in cards if card.items or card.add_url],
+        "headline_card": next((c for c in cards if c.style == "headlines" and c.items), None),
+        "child_organisations": children,
     }
 
 
@@ -122,12 +257,33 @@ def column_context(column, request):
     subcolumns = list(
         Page.objects.filter(children_q(column)).live().type(column.__class__).order_by("path")
     )
-    items = Paginator(latest_in(column), COLUMN_PAGE_SIZE).get_page(
-        request.GET.get("page") if request is not None else 1
+    org = column.organisation()
+    model_name = _subtree_columns.get(column.slug)
+    subtree = (
+        request is not None
+        and request.GET.get("scope") == SUBTREE
+        and model_name is not None
+        and org is not None
+        and column.depth == org.depth + 1
     )
-    items.object_list = attach_pictures(items.object_list, "thumb")  # 2 queries a list
+    if subtree:
+        items = (
+            items_in(descendants_q(org))
+            .filter(**{f"{model_name}__isnull": False})
+            .order_by("-item_date", "-pk")
+            .specific()
+        )
+    else:
+        items = latest_in(column)
+    paginator = Paginator(items, COLUMN_PAGE_SIZE)
+    page_number = request.GET.get("page") if request is not None else 1
+    listed = paginator.get_page(page_number)
+    if subtree:
+        listed.object_list = with_organisations(listed.object_list)
+    listed.object_list = attach_pictures(listed.object_list, "thumb")  # 2 queries a list
     return {
         "subcolumns": subcolumns,
-        "items": items,
-        "organisation": column.organisation(),
+        "items": listed,
+        "organisation": org,
+        "querystring": f"scope={SUBTREE}&" if subtree else "",
     }

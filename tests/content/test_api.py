@@ -30,7 +30,9 @@ def test_directives_for_a_branch_as_json(api_get, deep, directives):
     central = next(d for d in data["results"] if d["title"] == "central文件")
     assert central["level"] == "central" and central["level_label"] == "中央"
     assert central["attachments"][0]["type"] == "pdf" and central["attachments"][0]["size"] == 13
-    assert central["url"].startswith("http://localhost/topics/central/")
+    # The URL inside the branch's site (sites.insite), here its path on the portal host.
+    branch = "http://localhost/da/da-s1/da-s1-c1/da-s1-c1-b1"
+    assert central["url"] == f"{branch}/topics/central/{directives['central'].slug}/"
     only_city = api_get("/api/v2/directives/", org="da-s1-c1-b1", level="city").json()
     assert [d["title"] for d in only_city["results"]] == ["city文件"]
     assert document.pk
