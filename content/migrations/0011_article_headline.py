@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('content', '0009_move_kitchen_and_screens'),
+        ('content', '0010_albums_and_body_images'),
     ]
 
     operations = [
