@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from wagtail.models import Site
 
 from .access import ensure_access
@@ -312,19 +312,7 @@ def provision_rows(rows, home, dry_run=False, progress_factory=None):
         return report
     with transaction.atomic():
         _apply(rows, home, existing, report, progress_factory)
-    if report.created:
-        refresh_planner_statistics()
     return report
-
-
-def refresh_planner_statistics():
-    """After a bulk import, tell SQLite how big the page table now is (PostgreSQL's
-    autovacuum does this by itself). Without statistics SQLite answers "the newest
-    articles under the city" by walking every page of the city (117,000 at 5,273 sites)
-    instead of the few hundred article rows: the city home took 330 ms of SQL."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def _progress(progress_factory, total, desc):
