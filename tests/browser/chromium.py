@@ -18,17 +18,24 @@ QUIET = [
 
 
 def start_chromium(width, height, extra_flags=(), exact_viewport=False):
-    """A driver whose window is width×height; with exact_viewport the page itself is
-    (--window-size counts the window's frame)."""
+    """A driver whose window is width×height; with exact_viewport the page itself is,
+    and below 500 px it is a phone's touch screen. (A headless window is never narrower
+    than 500 px and --window-size counts the window's frame, so the page's size is set
+    through the DevTools protocol.)"""
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in [*QUIET, *extra_flags, f"--window-size={width},{height}"]:
+    window = max(width, 500) if exact_viewport else width
+    for flag in [*QUIET, *extra_flags, f"--window-size={window},{height}"]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(
         service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
     )
     if exact_viewport:
-        inner = driver.execute_script("return [innerWidth, innerHeight]")
-        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+        phone = width < 500
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": phone},
+        )
+        driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": phone})
     return driver

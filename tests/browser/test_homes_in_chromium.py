@@ -18,14 +18,9 @@ BRANCH, BRANCH_TITLE = "donghu-hp-yh-d1", "银河社区第一党支部"
 
 @pytest.fixture(params=VIEWPORTS, ids=["phone", "laptop"])
 def browser(request, chromium):
-    """A window whose page is exactly width×height (a headless window is at least 500
-    wide, so the phone is emulated through the DevTools protocol)."""
+    """A window whose page is exactly width×height (a phone's a touch screen)."""
     width, height = request.param
-    driver = chromium(max(width, 500), height)
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
-    )
+    driver = chromium(width, height, exact_viewport=True)
     driver.viewport = request.param
     return driver
 

@@ -17,7 +17,7 @@ pytestmark = [
 
 @pytest.fixture
 def browser(chromium):
-    return chromium(390, 844)
+    return chromium(390, 844, exact_viewport=True)  # a phone, not a 500 px window
 
 
 def font_size(driver):

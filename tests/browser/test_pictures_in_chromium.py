@@ -27,16 +27,8 @@ DECODED = "return arguments[0].complete && arguments[0].naturalWidth > 0"
 
 
 def window(chromium, width, height):
-    """A page of exactly width×height CSS pixels; a phone's is a touch screen. (Headless
-    Chromium's window is never narrower than 500 px, so the size is emulated.)"""
-    driver = chromium(max(width, 500), height)
-    phone = width < 500
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": phone},
-    )
-    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": phone})
-    return driver
+    """A page of exactly width×height CSS pixels; a phone's is a touch screen."""
+    return chromium(width, height, exact_viewport=True)
 
 
 def picture(alt, width=1600, height=900):

@@ -24,18 +24,8 @@ SHOTS = Path("/tmp/shots-study")
 
 @pytest.fixture
 def window(chromium):
-    """A Chromium whose page is exactly width×height (a window cannot be narrower than
-    500 px in headless Chromium, so a phone's width is emulated)."""
-
-    def start(width, height):
-        driver = chromium(max(width, 500), height)
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
-        )
-        return driver
-
-    return start
+    """A Chromium whose page is exactly width×height (a phone's a touch screen)."""
+    return lambda width, height: chromium(width, height, exact_viewport=True)
 
 
 def shoot(driver, name):
