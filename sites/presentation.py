@@ -18,7 +18,7 @@ from wagtail.models import Page
 
 from base.pictures import attach_pictures
 
-from .kinds import kind_label
+from .kinds import OrganisationKind, kind_label
 from .tree import children_q, descendants_q
 
 LATEST_PER_COLUMN = 5
@@ -36,6 +36,22 @@ def register_column_item(model, date_field="date", expires_field=None):
     those whose `expires_field` has passed."""
     _column_items[model._meta.model_name] = (date_field, expires_field)
     _column_item_models[model._meta.model_name] = model
+
+
+def newest_below_q(org):
+    """The subtree filter of `org` for "the newest few items of one type below it" (a
+    query on the type's table, ordered by its indexed date, with a LIMIT).
+
+    Below the city it is the path range (sites.tree): a district's or street's range is
+    a small part of the tree. At the city the range holds every page, but SQLite, which
+    keeps no statistics, still prefers it to the date index: at 5,273 sites it read all
+    ~117,000 pages of the range and sorted their items, ~40 ms a card. There the same
+    pages are matched by their path prefix, which SQLite cannot answer from the path
+    index, so it walks the date index newest first and stops after the LIMIT.
+    PostgreSQL plans both from its statistics."""
+    if org.kind == OrganisationKind.CITY:
+        return Q(path__startswith=org.path) & ~Q(pk=org.pk)
+    return descendants_q(org)
 
 
 def is_column_item(model):
