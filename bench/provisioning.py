@@ -846,10 +846,12 @@ def main():
         )
         log(f"{small_sites} sites provisioned in {seconds:.1f}s")
         from sites.models import OrganisationPage
+        from sites.updates import refresh_content_updated_at
 
         district = OrganisationPage.objects.get(code="d01")
         add_articles(district)
         add_articles(home)
+        refresh_content_updated_at()  # add_child publishes nothing: date 下级组织
         small_pages = [("portal home", home), ("district home", district)]
         report["small_counts"] = db_counts()
         close_database()
@@ -912,6 +914,7 @@ def main():
         add_articles(district)
         add_articles(home)
         add_articles(branch)
+        refresh_content_updated_at()
         home.refresh_from_db()
         log(f"rendering at {big_sites:,} sites")
         render_set(

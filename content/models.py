@@ -269,6 +269,14 @@ class ArticlePage(ChannelFieldsMixin, Page):
     class Meta:
         verbose_name = "文章"
         verbose_name_plural = "文章"
+        # The homes' newest articles and headlines of the whole city walk these newest
+        # first and stop after a few (content.presentation, sites.presentation.newest_below_q).
+        indexes = [
+            models.Index(fields=["date"], name="content_article_date"),
+            models.Index(
+                fields=["date"], condition=models.Q(headline=True), name="content_headline_date"
+            ),
+        ]
 
 
 class NoticePage(ChannelFieldsMixin, Page):
@@ -291,6 +299,7 @@ class NoticePage(ChannelFieldsMixin, Page):
     class Meta:
         verbose_name = "通知公告"
         verbose_name_plural = "通知公告"
+        indexes = [models.Index(fields=["date"], name="content_notice_date")]  # as articles'
 
     @property
     def has_expired(self):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from base.pictures import attach_pictures
-from sites.presentation import SUBTREE, HomeCard, with_organisations
+from sites.presentation import SUBTREE, HomeCard, newest_below_q, with_organisations
 from sites.tree import descendants_q
 
 from .cascade import directives_for, visible_directives
@@ -115,7 +115,7 @@ def headlines(org):
     items = list(
         ArticlePage.objects.live()
         .public()
-        .filter(descendants_q(org), headline=True, cover__isnull=False)
+        .filter(newest_below_q(org), headline=True, cover__isnull=False)
         .order_by("-date", "-pk")[:HEADLINES]
     )
     for item in with_organisations(attach_pictures(items, "cover")):
@@ -125,7 +125,7 @@ def headlines(org):
 
 def subtree_items(org, model, limit=LATEST_IN_SUBTREE):
     """The newest live, public, unexpired items of `model` in `org`'s whole subtree."""
-    items = model.objects.live().public().filter(descendants_q(org))
+    items = model.objects.live().public().filter(newest_below_q(org))
     if model is NoticePage:
         items = items.exclude(expires_at__lte=timezone.now())
     items = attach_pictures(items.order_by("-date", "-pk")[:limit], "thumb")

@@ -27,6 +27,7 @@ from livestream.demo import ensure_live_demo
 from screens import demo as screens_demo
 from search.index import rebuild as rebuild_search_index
 from sites import demo as sites_demo
+from sites.updates import refresh_content_updated_at
 
 from .demo_i18n import ensure_demo_translations
 from .setup import ensure_portal_home
@@ -64,5 +65,8 @@ def load_demo(progress_factory=None):
         ensure_learning_demo(home, password)
         ensure_live_demo(home)
         ensure_demo_translations(home)
+        # The demo adds most pages without publishing them one by one: date the homes'
+        # 下级组织 from the finished tree.
+        refresh_content_updated_at()
         rebuild_search_index()
     return password, new_password

@@ -68,6 +68,10 @@ class OrganisationPage(DerivedFieldsMixin, Page):
     contact_email = models.EmailField("联系邮箱", blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    # When a page below this organisation (not an organisation itself) was last published:
+    # the 最近更新 of the 下级组织 card, kept by sites.updates instead of being computed
+    # per request over the whole subtree.
+    content_updated_at = models.DateTimeField("最近更新", null=True, blank=True, editable=False)
 
     parent_page_types = ["portal.PortalHomePage", "orgs.OrganisationPage"]
     subpage_types = [

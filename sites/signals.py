@@ -2,11 +2,14 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
+from django.utils import timezone
 from wagtail.models import Site
-from wagtail.signals import post_page_move
+from wagtail.signals import page_published, post_page_move
 
 from .models import OrganisationPage
+from .presentation import is_column_item
 from .site_index import bump_version
+from .updates import page_published_below
 
 # Sent when organisations have their groups and collections (provisioning, the admin, the
 # portal home); other apps hang per-organisation set-up on it (content: review workflows).
@@ -31,3 +34,11 @@ def organisation_saved(sender, instance, created=False, raw=False, **kwargs):
     # changes the root paths. Articles and columns never hold a site, so they never bump.
     if not created and not raw and isinstance(instance, OrganisationPage):
         bump_version()
+
+
+@receiver(page_published)
+def move_update_dates(sender, instance, revision=None, **kwargs):
+    # Wagtail also sends page_published when a first publish is only scheduled: nothing
+    # visible changed until it goes live (its go-live publish sends it again).
+    if instance.live and is_column_item(type(instance)):
+        page_published_below(instance, instance.last_published_at or timezone.now())

@@ -48,6 +48,11 @@ def test_load_demo_builds_the_city_and_is_idempotent(demo, client):
             shown = directives_for(branch, level)
             assert shown.count() == 3, (branch.code, level)
     assert all(d.attachments.exists() for d in DirectivePage.objects.all())
+    # The homes' 下级组织 show when each child was last updated, though the demo adds
+    # most pages without publishing them one by one.
+    children = client.get("/", HTTP_HOST="localhost").content.decode()
+    children = children[children.index('id="card-children"') :].split("</section>")[0]
+    assert children.count("child-list__date") == kinds["district"]
     central = client.get("/topics/central/", HTTP_HOST="xishan-hp-yh-d2.localhost")
     assert central.content.decode().count("（演示）</a>") == 3
 

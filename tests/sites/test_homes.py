@@ -7,6 +7,8 @@ import re
 
 from django.utils import timezone
 
+from sites.models import OrganisationPage
+from sites.updates import refresh_content_updated_at
 from tests.content.factories import ArticleFactory, DirectiveFactory, NoticeFactory, own_column
 from tests.factories import ImageFactory, UserFactory
 from tests.learning.factories import LessonFactory, learning_home
@@ -90,13 +92,44 @@ def test_superiors_and_own_directives_share_one_card(org_tree, client):
     assert "别的街道文件" not in directives
 
 
+def published(page):
+    """Publish `page` as an editor does (the factories only add it to the tree)."""
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
 def test_child_organisations_with_their_last_update(org_tree, client):
-    article(org_tree["da-s1-b1"], title="新近的", days_ago=3)
+    published(article(org_tree["da-s1-b1"], title="新近的", days_ago=3))
     html = card(home(client, "da.localhost"), "children")
-    updated = (timezone.localdate() - datetime.timedelta(days=3)).strftime("%Y-%m-%d")
+    updated = timezone.localdate().strftime("%Y-%m-%d")  # when it was published
     first, second = re.findall(r'<li class="child-list__item">.*?</li>', html, re.S)
     assert "甲区一街道" in first and f'datetime="{updated}"' in first
     assert "甲区二街道" in second and "尚未更新" in second
+
+
+def test_publishing_moves_the_update_date_of_every_organisation_above_only(deep):
+    item = published(ArticleFactory(parent=column(deep["da-s1-c1-b1"], "news")))
+    dates = dict(OrganisationPage.objects.values_list("code", "content_updated_at"))
+    above = ["da-s1-c1-b1", "da-s1-c1", "da-s1", "da", deep["home"].code]
+    assert {dates[code] for code in above} == {item.last_published_at}
+    assert dates["da-s1-c2"] is None and dates["db"] is None and dates["db-s1"] is None
+
+    # A later publish in a sibling moves the shared ancestors, not the first branch.
+    later = published(NoticeFactory(parent=column(deep["da-s1-c2"], "notices")))
+    dates = dict(OrganisationPage.objects.values_list("code", "content_updated_at"))
+    assert dates["da-s1-c2"] == dates["da-s1"] == dates["da"] == later.last_published_at
+    assert dates["da-s1-c1"] == dates["da-s1-c1-b1"] == item.last_published_at
+
+
+def test_refreshing_dates_the_organisations_from_the_tree(deep):
+    item = published(ArticleFactory(parent=column(deep["db-s1"], "news")))
+    OrganisationPage.objects.update(content_updated_at=None)  # e.g. pages bulk-imported
+    assert refresh_content_updated_at() == 3  # 乙区一街道, 乙区 and the city
+    dates = dict(OrganisationPage.objects.values_list("code", "content_updated_at"))
+    assert dates["db-s1"] == dates["db"] == dates[deep["home"].code] == item.last_published_at
+    assert dates["da"] is None
+    assert refresh_content_updated_at() == 0
 
 
 def test_empty_cards_are_hidden_from_visitors_and_a_prompt_for_editors(org_tree, client):
