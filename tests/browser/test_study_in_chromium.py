@@ -9,9 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from learning import points, quizzes
-from learning.models import Question, Quiz, QuizEntry
-from tests.learning.factories import LessonFactory, MemberFactory, learning_home
-from tests.learning.test_quizzes import BANK
+from tests.learning.factories import LessonFactory, MemberFactory, bank_quiz, learning_home
 
 pytestmark = [
     pytest.mark.browser,
@@ -88,11 +86,7 @@ def test_lesson_cards_on_a_phone_and_a_desktop(live_server, branch, window):
 
 @pytest.fixture
 def quiz(db):
-    quizzes.import_questions(BANK.encode(), "bank.csv")
-    quiz = Quiz.objects.create(title="党章学习 · 课后测验", time_limit_s=300)
-    for n, question in enumerate(Question.objects.order_by("pk")):
-        QuizEntry.objects.create(quiz=quiz, question=question, sort_order=n)
-    return quiz
+    return bank_quiz("党章学习 · 课后测验")
 
 
 @pytest.mark.parametrize("width, height", SIZES)

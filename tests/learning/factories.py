@@ -4,6 +4,7 @@ import factory
 import wagtail_factories
 from django.core.files.base import ContentFile
 
+from learning import quizzes
 from learning.media import LessonMedia
 from learning.models import (
     AudiobookChapter,
@@ -12,9 +13,30 @@ from learning.models import (
     CoursePage,
     MemberProfile,
     MicroLessonPage,
+    Question,
+    Quiz,
+    QuizEntry,
 )
 
 from ..factories import UserFactory
+
+# A question bank in the import format: one single-choice, one multiple-choice and one
+# true/false question.
+BANK = (
+    "题型,题目,选项A,选项B,选项C,选项D,答案,解析,分类\n"
+    "单选,党的最高理想和最终目标是什么？,实现共产主义,全面小康,现代化,民族复兴,A,见党章总纲,党章\n"
+    "多选,“三会一课”包括哪些？,支部党员大会,支部委员会,党小组会,茶话会,ABC,三会一课制度,组织生活\n"
+    "判断,主题党日一般每月开展一次。,,,,,对,,组织生活\n"
+)
+
+
+def bank_quiz(title, time_limit_s=300):
+    """A quiz of every question of BANK (imported), in the bank's order."""
+    quizzes.import_questions(BANK.encode(), "bank.csv")
+    quiz = Quiz.objects.create(title=title, time_limit_s=time_limit_s)
+    for n, question in enumerate(Question.objects.order_by("pk")):
+        QuizEntry.objects.create(quiz=quiz, question=question, sort_order=n)
+    return quiz
 
 
 def learning_home(org):

@@ -8,18 +8,13 @@ import re
 import pytest
 
 from learning import points, quizzes
-from learning.models import Question, Quiz, QuizAttempt, QuizEntry
-from tests.learning.factories import MemberFactory
-from tests.learning.test_quizzes import BANK
+from learning.models import Question, Quiz, QuizAttempt
+from tests.learning.factories import BANK, MemberFactory, bank_quiz
 
 
 @pytest.fixture
 def quiz(db):
-    quizzes.import_questions(BANK.encode(), "bank.csv")
-    quiz = Quiz.objects.create(title="二十大精神 · 课后测验", time_limit_s=300)
-    for n, question in enumerate(Question.objects.order_by("pk")):
-        QuizEntry.objects.create(quiz=quiz, question=question, sort_order=n)
-    return quiz
+    return bank_quiz("二十大精神 · 课后测验")
 
 
 @pytest.fixture

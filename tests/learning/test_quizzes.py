@@ -15,14 +15,7 @@ from base.tables import TableError
 from learning import points, quizzes
 from learning.models import Question, QuizAttempt
 from tests.factories import UserFactory
-from tests.learning.factories import MemberFactory
-
-BANK = (
-    "题型,题目,选项A,选项B,选项C,选项D,答案,解析,分类\n"
-    "单选,党的最高理想和最终目标是什么？,实现共产主义,全面小康,现代化,民族复兴,A,见党章总纲,党章\n"
-    "多选,“三会一课”包括哪些？,支部党员大会,支部委员会,党小组会,茶话会,ABC,三会一课制度,组织生活\n"
-    "判断,主题党日一般每月开展一次。,,,,,对,,组织生活\n"
-)
+from tests.learning.factories import BANK, MemberFactory
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from search import suggest
-from tests.search.test_search import corpus  # noqa: F401  (the shared pages, indexed)
 
 BRANCH = {"HTTP_HOST": "da-s1-c1-b1.localhost"}
 TWENTIETH = "关于深入学习贯彻党的二十大精神的通知"
@@ -38,26 +37,26 @@ def offered(html):
         ("志原服务", "志愿服务", "支部志愿服务队走进敬老院", False),
     ],
 )
-def test_pinyin_and_misspelt_queries_lead_to_results(client, corpus, q, meant, title, instead):  # noqa: F811
+def test_pinyin_and_misspelt_queries_lead_to_results(client, corpus, q, meant, title, instead):
     html = page(client, q)
     assert offered(html)[0] == meant, offered(html)
     assert (f"下面是“{meant}”的结果" in html) is instead
     assert title in html and "找到 0 条结果" not in html
 
 
-def test_a_query_that_finds_things_gets_no_suggestion(client, corpus):  # noqa: F811
+def test_a_query_that_finds_things_gets_no_suggestion(client, corpus):
     html = page(client, "主题党日")
     assert offered(html) == [] and "关于开展七月主题党日活动的通知" in html
 
 
-def test_nonsense_finds_nothing_and_says_so(client, corpus):  # noqa: F811
+def test_nonsense_finds_nothing_and_says_so(client, corpus):
     html = page(client, "qqqqzzzz")
     assert offered(html) == [] and "没有找到相关内容" in html
     for odd in ["'", '"*NEAR', "😀", "x" * 300, "   "]:
         assert client.get("/search/", {"q": odd}, **BRANCH).status_code == 200
 
 
-def test_the_page_links_the_words_it_offers(client, corpus):  # noqa: F811
+def test_the_page_links_the_words_it_offers(client, corpus):
     html = page(client, "xuexi")
     assert 'href="?q=%E5%AD%A6%E4%B9%A0"' in html  # ?q=学习
     assert suggest.did_you_mean("") == [] and suggest.did_you_mean("123") == []
