@@ -8,16 +8,14 @@ the tree paths. Nothing is copied, so a new central directive is on 5,273 sites 
 """
 
 from sites.models import OrganisationPage
+from sites.tree import ancestor_paths
 
 from .models import DirectivePage
 
 
 def ancestor_organisations(org, inclusive=True):
     """Subquery of the organisations on the path from the city down to `org`."""
-    steplen = org.steplen
-    paths = [org.path[:end] for end in range(steplen, len(org.path) + 1, steplen)]
-    if not inclusive:
-        paths = paths[:-1]
+    paths = ancestor_paths(org.path, inclusive=inclusive)
     return OrganisationPage.objects.filter(path__in=paths).values("pk")
 
 

@@ -13,17 +13,15 @@ full payload, so outlets show it again. Those events are written by kitchen/chan
 
 from wagtail.models import Page, PageViewRestriction
 
-from sites.tree import below_path_q
-
-
-def ancestor_paths(path, steplen=Page.steplen):
-    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+from sites.tree import ancestor_paths, below_path_q
 
 
 def is_restricted(page, exclude=None):
     """Whether a view restriction on `page` or an ancestor hides it (`exclude`: a
     restriction not to count, e.g. the one being added)."""
-    restrictions = PageViewRestriction.objects.filter(page__path__in=ancestor_paths(page.path))
+    restrictions = PageViewRestriction.objects.filter(
+        page__path__in=ancestor_paths(page.path, inclusive=True)
+    )
     if exclude is not None:
         restrictions = restrictions.exclude(pk=exclude.pk)
     return restrictions.exists()

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sites.presentation import HomeCard
-from sites.tree import below_path_q
+from sites.tree import ancestor_paths, below_path_q
 
 from .models import AudiobookPage, CourseIndexPage, MicroLessonPage
 
@@ -20,7 +20,7 @@ HOME_AUDIOBOOKS = 2
 def learning_columns(org):
     """The 学习园地 columns of `org` and of every organisation above it."""
     steplen = org.steplen
-    paths = [org.path[:end] for end in range(2 * steplen, len(org.path) + 1, steplen)]
+    paths = ancestor_paths(org.path, inclusive=True, top=2)
     children_of = (below_path_q(path) & Q(depth=len(path) // steplen + 1) for path in paths)
     return list(CourseIndexPage.objects.live().filter(reduce(or_, children_of)))
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sites.models import OrganisationPage
+from sites.tree import ancestor_paths
 
 FULL_NAME_POLICIES = ("never", "district", "city")
 KIND_SCOPES = {
@@ -33,10 +34,6 @@ def mask_name(name):
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def prefixes(path, steplen):
-    return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
-
-
 @dataclass
 class Organisations:
     """Tree paths → (title, kind, code) for every organisation above the given paths."""
@@ -45,8 +42,7 @@ class Organisations:
 
     @classmethod
     def above(cls, paths):
-        steplen = OrganisationPage.steplen
-        wanted = {prefix for path in paths if path for prefix in prefixes(path, steplen)}
+        wanted = {p for path in paths if path for p in ancestor_paths(path, inclusive=True)}
         rows = OrganisationPage.objects.filter(path__in=wanted).values_list(
             "path", "title", "kind", "code"
         )
@@ -55,9 +51,7 @@ class Organisations:
     def chain(self, path):
         """[(path, title, kind, code)] from the top down to `path` itself."""
         return [
-            (p, *self.by_path[p])
-            for p in prefixes(path, OrganisationPage.steplen)
-            if p in self.by_path
+            (p, *self.by_path[p]) for p in ancestor_paths(path, inclusive=True) if p in self.by_path
         ]
 
     def district_of(self, path):

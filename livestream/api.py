@@ -62,18 +62,6 @@ def state_q(state, now):
     }.get(state, Q())
 
 
-def organisations_of(events):
-    """{event id: its organisation}, one query: the deepest organisation whose tree path
-    starts the event's."""
-    prefixes = {e.path[:end] for e in events for end in range(e.steplen, len(e.path), e.steplen)}
-    by_path = {o.path: o for o in OrganisationPage.objects.filter(path__in=prefixes)}
-    found = {}
-    for event in events:
-        paths = [p for p in by_path if event.path.startswith(p)]
-        found[event.pk] = by_path[max(paths, key=len)] if paths else None
-    return found
-
-
 def event_out(event, organisation, request):
     state = event.public_state
     replay = event.replay if state == "replay" else None
@@ -139,6 +127,6 @@ def live_events(
         )
     )
     result = paginate(queryset, page, lambda event: event)
-    organisations = organisations_of(result["results"])
+    organisations = OrganisationPage.nearest_above_each(result["results"])
     result["results"] = [event_out(e, organisations[e.pk], request) for e in result["results"]]
     return result

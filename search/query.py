@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
-from sites.tree import AFTER_ALPHABET
+from sites.tree import AFTER_ALPHABET, ancestor_paths
 
 from . import analysis, registry
 
@@ -59,7 +59,7 @@ def boost_sql():
 def scope_ancestors(org):
     """Tree paths of the organisation and every one above it (whose cascading pages reach
     it)."""
-    return [org.path[:end] for end in range(org.steplen, len(org.path) + 1, org.steplen)]
+    return ancestor_paths(org.path, inclusive=True)
 
 
 def scope_sql(org, subtree):

@@ -19,7 +19,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from .forms import OrganisationPageForm
 from .kinds import OrganisationKind
-from .tree import children_q, descendants_q
+from .tree import ancestor_paths, children_q, descendants_q
 
 CODE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 code_validator = RegexValidator(
@@ -160,6 +160,20 @@ class OrganisationPage(DerivedFieldsMixin, Page):
         """The organisation `page` belongs to: the deepest one above it (or `page` itself,
         when `inclusive` and it is one)."""
         return cls.objects.ancestor_of(page, inclusive=inclusive).order_by("-depth").first()
+
+    @classmethod
+    def nearest_above_each(cls, pages, *fields):
+        """{page pk: the deepest organisation above it, or None} for all `pages` in one
+        query (loading only their path and `fields`, when given)."""
+        wanted = {path for page in pages for path in ancestor_paths(page.path)}
+        found = cls.objects.filter(path__in=wanted)
+        by_path = {org.path: org for org in (found.only("path", *fields) if fields else found)}
+        return {
+            page.pk: next(
+                (by_path[p] for p in reversed(ancestor_paths(page.path)) if p in by_path), None
+            )
+            for page in pages
+        }
 
     @classmethod
     def in_subtree(cls, page, inclusive=True):

@@ -185,20 +185,10 @@ def with_organisations(items):
         return items
     from .models import OrganisationPage
 
-    steplen = OrganisationPage.steplen
-    prefixes = {
-        item.path[:end] for item in items for end in range(steplen, len(item.path), steplen)
-    }
-    names = dict(OrganisationPage.objects.filter(path__in=prefixes).values_list("path", "title"))
+    organisations = OrganisationPage.nearest_above_each(items, "title")
     for item in items:
-        item.card_org = next(
-            (
-                names[item.path[:end]]
-                for end in range(len(item.path) - steplen, 0, -steplen)
-                if item.path[:end] in names
-            ),
-            "",
-        )
+        org = organisations[item.pk]
+        item.card_org = org.title if org is not None else ""
     return items
 
 

@@ -13,6 +13,16 @@ from django.db.models import Q
 AFTER_ALPHABET = "~"  # sorts after every character treebeard uses in paths
 
 
+STEPLEN = 4  # treebeard's step length for pages (wagtail.models.Page.steplen)
+
+
+def ancestor_paths(path, inclusive=False, steplen=STEPLEN, top=1):
+    """The tree paths above `path` from the top down (with inclusive, `path` itself last);
+    `top` is the depth of the first one (2: leave out the tree root)."""
+    end = len(path) + 1 if inclusive else len(path)
+    return [path[:stop] for stop in range(top * steplen, end, steplen)]
+
+
 def below_path_q(path, inclusive=False, field="path"):
     """Rows whose tree path `field` (e.g. "branch__path" or a copied path column) lies
     below `path` (or at it, with inclusive)."""

@@ -12,11 +12,7 @@ from wagtail.models import Page
 
 from .models import OrganisationPage
 from .presentation import column_item_q
-
-
-def ancestor_paths(path, steplen=OrganisationPage.steplen):
-    """The tree paths strictly above `path`."""
-    return [path[:end] for end in range(steplen, len(path), steplen)]
+from .tree import ancestor_paths
 
 
 def page_published_below(page, when):
