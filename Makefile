@@ -24,8 +24,10 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 	$(PY) -m livestream.vendor
 	@touch $@
 
-## install: create .venv with the locked dependencies (uv.lock)
+## install: create .venv with the locked dependencies (uv.lock) and compile the message
+## catalogues (locale/, locale_wagtail/) into .mo files, without GNU gettext
 install: $(VENV)/.installed
+	@$(PY) -m base.catalogues locale locale_wagtail
 
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput

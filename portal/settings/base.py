@@ -406,6 +406,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Our catalogues come first (base/catalogues.py): locale/ holds the project's own strings
+# (msgids are the zh-hans text; zh_Hant and en are translations of it), locale_wagtail/ the
+# strings Wagtail's own catalogues lack.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 
 # Content in three locales (portal/i18n.py). zh-hans pages keep their URLs; translations
 # are served under /zh-hant/... and /en/... (i18n_patterns in portal/urls.py, without a
