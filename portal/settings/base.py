@@ -136,6 +136,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Last, so its ready() runs after Wagtail's (base/apps.py).
+    "base.apps.BaseConfig",
 ]
 
 MIDDLEWARE = [
@@ -180,7 +182,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
             ],
-            # base/ is no app (it holds no models): its tag libraries are named here.
+            # base/'s tag libraries (base holds no models; see base/apps.py).
             "libraries": {
                 "pictures": "base.templatetags.pictures",
                 "sharing": "base.templatetags.sharing",

@@ -4,10 +4,12 @@ behaviour, plus (kitchen/worker.py): the schedule seeded and healed at every sta
 tasks of dead workers reclaimed, transient database errors retried, and a non-zero exit
 when the worker cannot continue (also under the autoreloader)."""
 
+import logging
 import os
 
 from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django_tasks_db.compat import TASKS_LOGGER
 from django_tasks_db.management.commands import db_worker
 
 from kitchen.tasks import retry_budget
@@ -19,6 +21,16 @@ class Command(db_worker.Command):
         "运行后台任务进程：启动时补排定时发布、回收失联任务，"
         "数据库暂时不可用时重试，无法继续时以非零状态退出。"
     )
+
+    def configure_logging(self, verbosity):
+        """db_worker's levels, except that its line per task start and finish needs -v 2:
+        at the default verbosity the worker's own tally (portal.worker) writes one line per
+        task kind per minute, and failures still come through at ERROR."""
+        super().configure_logging(verbosity)
+        if verbosity == 1:
+            logging.getLogger(TASKS_LOGGER).setLevel(logging.WARNING)
+        if verbosity >= 1:
+            logging.getLogger("portal.worker").setLevel(logging.INFO)
 
     def handle(self, *, verbosity, queue_name, exclude_queues, reload, batch, **options):
         self.configure_logging(verbosity)
