@@ -14,4 +14,6 @@ class BaseConfig(AppConfig):
         from .reference_index import take_over_reference_index_signals
 
         take_over_reference_index_signals()
-        post_migrate.connect(take_over_reference_index_signals, dispatch_uid="portal-reference-index")
+        post_migrate.connect(
+            take_over_reference_index_signals, dispatch_uid="portal-reference-index"
+        )

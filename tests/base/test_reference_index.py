@@ -35,7 +35,9 @@ def queue(settings):
 def test_a_replaced_leader_indexes_its_organisation_without_failing(home, queue):
     org = OrganisationFactory(kind="district")
     photo = ImageFactory()
-    first = OrganisationLeader.objects.create(organisation=org, name="张三", role="书记", photo=photo)
+    first = OrganisationLeader.objects.create(
+        organisation=org, name="张三", role="书记", photo=photo
+    )
     first.delete()  # replaced, as a translation's save replaces its children
     OrganisationLeader.objects.create(organisation=org, name="李四", role="书记", photo=photo)
     queued = [result.args for result in queue.results]
