@@ -89,9 +89,18 @@ class QuickPublishView(QuickPublishBase):
                 code__icontains=query
             )
         total = organisations.count()
+        shown = list(organisations[:CHOOSER_ROWS])
+        # Branches of different communities share names: each row says where it is.
+        above = dict(
+            Page.objects.filter(path__in={o.path[: -o.steplen] for o in shown}).values_list(
+                "path", "title"
+            )
+        )
+        for org in shown:
+            org.above = above.get(org.path[: -org.steplen], "")
         return self.render(
             "kitchen/admin/quick_publish_choose.html",
-            organisations=list(organisations[:CHOOSER_ROWS]),
+            organisations=shown,
             total=total,
             query=query,
             more=max(total - CHOOSER_ROWS, 0),
