@@ -101,9 +101,8 @@ def test_a_photo_story_from_the_admin_home_to_submitted_in_five_taps_or_fewer(
         "the photo got no 图片说明 field",
     )[0]
     assert caption.get_attribute("value") == title  # prefilled from the title
-    assert driver.find_element(By.CSS_SELECTOR, "[data-testid=quick-photo] img").get_attribute(
-        "src"
-    ).startswith("blob:")  # its thumbnail
+    thumbnail = driver.find_element(By.CSS_SELECTOR, "[data-testid=quick-photo] img")
+    assert thumbnail.get_attribute("src").startswith("blob:")
     assert phone.wider_than_the_phone() == []
     phone.shoot("2-form")
     phone.tap("[data-testid=quick-submit]")
