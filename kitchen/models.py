@@ -10,6 +10,7 @@ import json
 import uuid
 from dataclasses import asdict
 
+from django.conf import settings
 from django.db import models
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
@@ -287,3 +288,30 @@ class OrganisationReviewTask(Task):
             Page.objects.filter(below).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
         )
         return states.filter(workflow_state__object_id__in=page_ids)
+
+
+class QuickPublishChoice(models.Model):
+    """The column a user last posted to with 快速发布 (kitchen/quick_publish.py): the next
+    visit preselects it, on any phone and in any process, so it lives in the database."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="quick_publish_choice",
+    )
+    column = models.ForeignKey(
+        "orgs.ColumnPage",
+        verbose_name=_("栏目"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("快速发布的栏目")
+        verbose_name_plural = _("快速发布的栏目")
+
+    def __str__(self):
+        return f"{self.user_id} → {self.column_id}"

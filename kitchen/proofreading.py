@@ -60,6 +60,8 @@ class Finding:
     text: str = ""
     position: int | None = None
     blocking: bool = True
+    word: str = ""  # the lexicon word found (banned, sensitive, wrong)
+    right: str = ""  # its right form, for wrong formulations
 
     def line(self):
         where = f"（{self.field}第 {self.position + 1} 字）" if self.position is not None else ""
@@ -97,6 +99,8 @@ def find_words(text, field, machine=None):
                 text=excerpt(text, start, end + 1),
                 position=start,
                 blocking=kind != LexiconTerm.Kind.SENSITIVE,
+                word=word,
+                right=right,
             )
         )
     return findings

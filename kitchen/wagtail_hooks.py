@@ -247,3 +247,49 @@ def register_outbox_urls():
 @hooks.register("construct_homepage_panels")
 def add_kitchen_panel(request, panels):
     panels.append(admin_views.KitchenPanel())
+
+
+# --- 快速发布 ------------------------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_quick_publish_urls():
+    from . import quick_publish_views as views
+
+    return [
+        path("quick-publish/", views.QuickPublishView.as_view(), name=views.FORM_URL),
+        path(
+            "quick-publish/done/<int:page_id>/",
+            views.QuickPublishDoneView.as_view(),
+            name=views.DONE_URL,
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def quick_publish_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    from base.admin import PermittedMenuItem
+
+    from .quick_publish import may_quick_publish
+    from .quick_publish_views import FORM_URL
+
+    return PermittedMenuItem(
+        gettext_lazy("快速发布"),
+        reverse(FORM_URL),
+        may_quick_publish,
+        name="quick-publish",
+        icon_name="plus",
+        order=10,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_quick_publish_panel(request, panels):
+    from .quick_publish import may_quick_publish
+    from .quick_publish_views import QuickPublishPanel
+
+    if may_quick_publish(request.user):
+        panels.append(QuickPublishPanel())

@@ -337,6 +337,10 @@ ACTIONS = {
     "stream_key": ("推流密钥", ["livestream_stream_key"]),
     # "Add an article": the parent chosen leads on to the add form, or not.
     "choose_parent": ("选择上级页面", ["wagtailadmin_pages:choose_parent"]),
+    # 快速发布 (kitchen/quick_publish.py) into the target's own column: as adding a page
+    # there; its result screen (of a page in review), for whoever may edit that page.
+    "quick_publish": ("快速发布", ["kitchen_quick_publish"]),
+    "quick_publish_done": ("快速发布结果", ["kitchen_quick_publish_done"]),
 }
 NO_LEAK = {
     "reports",
@@ -458,7 +462,9 @@ EXPECTED = {
 }
 # Cells that follow others: usage and history results follow the object's edit and
 # history views; members are added to branches only; the stream key is the event page's
-# edit; copying by the API needs "add" where the copy goes; the snippets API lists the
+# edit; copying by the API and 快速发布 need "add" where the page goes (快速发布's result
+# screen tells the page's review state to whoever may edit it, which includes the
+# reviewer of its current task, as its review history does); the snippets API lists the
 # members the user's member list shows.
 for _role, _cells in EXPECTED.items():
     _cells["document_usage"] = _cells["document_edit"]
@@ -466,6 +472,8 @@ for _role, _cells in EXPECTED.items():
     _cells["member_add"] = _cells["member_add"] & branch_targets(_role)
     _cells["stream_key"] = _cells["edit"]
     _cells["api_copy"] = _cells["add_subpage"]
+    _cells["quick_publish"] = _cells["add_subpage"]
+    _cells["quick_publish_done"] = _cells["edit"] | _cells["workflow_history"]
     _cells["snippets_api"] = _cells["member_list"]
 
 # Admin URL names (or namespace prefixes, ending in ":" or "_") that are not about one

@@ -2,13 +2,18 @@
 editor publishes them (a revision, then publish), so the feed and the outbox see it; rows of
 the task queue as a worker leaves them."""
 
+import io
+
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
+from PIL import Image as PILImage
 from wagtail.models import PageViewRestriction
 
 from kitchen.models import ContentChange, Delivery, WebhookSubscriber
 from tests.content.factories import ArticleFactory
+from tests.factories import UserFactory
 
 
 class WebhookSubscriberFactory(factory.django.DjangoModelFactory):
@@ -99,3 +104,20 @@ class TaskResultFactory(factory.django.DjangoModelFactory):
 
 def ago(**delta):
     return timezone.now() - timezone.timedelta(**delta)
+
+
+def photo_bytes(kind="JPEG", size=(64, 48), colour=(180, 30, 30)):
+    """A small real picture, as a phone's camera would send one (JPEG by default)."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def photo_upload(name="photo.jpg", kind="JPEG"):
+    return SimpleUploadedFile(name, photo_bytes(kind), content_type=f"image/{kind.lower()}")
+
+
+def quick_editor(org, role="editors", username=None):
+    """A user in `org`'s editors (or reviewers) group, as the demo's branch_editor."""
+    username = username or f"quick-{org.code}-{role}"
+    return UserFactory(username=username, groups=[f"{org.code}:{role}"])

@@ -23,6 +23,7 @@ from wagtail.log_actions import log
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
 
+from content.models import ArticlePage
 from learning.models import Evaluation, LessonMedia, MemberProfile
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
@@ -454,6 +455,7 @@ def try_action(client, action, obj):
             shows(f"党员{marker}"),
         ),
         "stream_key": (f"/admin/live/{obj['live_event'].pk}/stream-key/", reached),
+        "quick_publish_done": (f"/admin/quick-publish/done/{obj['in_review'].pk}/", reached),
         "choose_parent": (  # the form leads on to adding the article there
             post("/admin/pages/create/content/articlepage", {"parent_page": column.pk}),
             lambda response: response.get("Location") == f"{add_article}/",
@@ -526,6 +528,11 @@ def try_action(client, action, obj):
             title in text_of(client.get("/admin/choose-page/chosen-multiple/", {"id": [draft.pk]})),
         }
         return seen.pop() if len(seen) == 1 else "search, browse and chosen disagree"
+    if action == "quick_publish":  # a story into the target's own column, submitted
+        title = f"快发{marker}"
+        form = {"organisation": org.pk, "column": column.pk, "title": title, "text": "正文"}
+        client.post("/admin/quick-publish/", form)
+        return ArticlePage.objects.child_of(column).filter(title=title).exists()
     if action == "publish":
         client.post(f"/admin/bulk/wagtailcore/page/publish/?id={draft.pk}", {})
         return Page.objects.get(pk=draft.pk).live
@@ -534,8 +541,9 @@ def try_action(client, action, obj):
 
 
 # What adds to the lists or changes the targets' objects comes last: uploads, deleting
-# images and documents (the multiple-upload delete view deletes), publishing the draft.
-LAST = ["upload", "image_delete", "document_delete", "publish"]
+# images and documents (the multiple-upload delete view deletes), 快速发布, publishing the
+# draft.
+LAST = ["upload", "image_delete", "document_delete", "quick_publish", "publish"]
 ORDER = [a for a in matrix.ACTIONS if a not in LAST] + LAST
 
 
