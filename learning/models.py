@@ -5,6 +5,8 @@ points.py, members.py, media.py); this module gathers the models for Django."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -17,11 +19,11 @@ from sites.models import ColumnPage
 
 from .media import LessonMedia
 
-CATEGORIES = [
-    ("dangke", "微党课"),
-    ("gushi", "微故事"),
-    ("lilun", "微理论"),
-    ("dongman", "微动漫"),
+CATEGORIES = [  # shown to members on every lesson card: in the page's language
+    ("dangke", _("微党课")),
+    ("gushi", _("微故事")),
+    ("lilun", _("微理论")),
+    ("dongman", _("微动漫")),
 ]
 ORGANISATION_PARENTS = ["orgs.OrganisationPage", "portal.PortalHomePage"]
 LEARNING_PAGES = ["learning.MicroLessonPage", "learning.AudiobookPage", "learning.CoursePage"]
@@ -351,6 +353,20 @@ class PointRule(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self):
+        """The name members see: a default rule's name (migration 0002) in the page's
+        language, a name an administrator wrote as written."""
+        return gettext(self.name) if self.name in DEFAULT_RULE_NAMES else self.name
+
+
+DEFAULT_RULE_NAMES = {
+    gettext_noop("学完一节微课"),
+    gettext_noop("收听有声读物"),
+    gettext_noop("每日登录"),
+    gettext_noop("答题"),
+}
+
 
 class PointEvent(models.Model):
     """The ledger: append-only. `ref` makes an award idempotent (e.g. lesson:12)."""
@@ -403,7 +419,9 @@ class PointTally(models.Model):
 
 class Question(models.Model):
     SINGLE, MULTIPLE, TRUE_FALSE = "single", "multiple", "truefalse"
-    KINDS = [(SINGLE, "单选"), (MULTIPLE, "多选"), (TRUE_FALSE, "判断")]
+    KINDS = [(SINGLE, _("单选")), (MULTIPLE, _("多选")), (TRUE_FALSE, _("判断"))]
+    # The two choices every true/false question gets (quizzes.parse_question).
+    TRUE_FALSE_CHOICES = [gettext_noop("正确"), gettext_noop("错误")]
 
     kind = models.CharField("题型", max_length=10, choices=KINDS)
     text = models.TextField("题目")
@@ -437,6 +455,18 @@ class Quiz(ClusterableModel):
         verbose_name_plural = "测验"
 
     def __str__(self):
+        return self.title
+
+    @staticmethod
+    def daily_title(day):
+        return f"每日一练 {day:%Y-%m-%d}"
+
+    @property
+    def public_title(self):
+        """The title members see: a 每日一练's title as made (daily_title) in the page's
+        language, any other title as written."""
+        if self.daily_for and self.title == self.daily_title(self.daily_for):
+            return gettext("每日一练 %(day)s") % {"day": f"{self.daily_for:%Y-%m-%d}"}
         return self.title
 
 

@@ -16,6 +16,7 @@ import re
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import points
 from .models import AudiobookChapter, MicroLessonPage, PointRule, StudyProgress
@@ -51,7 +52,7 @@ def resolve(key):
         )
         media, page = (chapter.audio, chapter.book) if visible else (None, None)
     if media is None or not media.duration:
-        raise ProgressError(404, "not_found", "没有这个课程或章节")
+        raise ProgressError(404, "not_found", _("没有这个课程或章节"))
     return kind, pk, float(media.duration), page
 
 

@@ -12,6 +12,7 @@ import string
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from base.tables import TableError, line_error, read_table
 
@@ -63,7 +64,7 @@ def parse_question(line, row):
     if not text:
         errors.append(line_error(line, "题目不能为空"))
     if kind == Question.TRUE_FALSE:
-        choices = ["正确", "错误"]
+        choices = list(Question.TRUE_FALSE_CHOICES)
         picked = [0] if answer in TRUE_WORDS else [1] if answer in FALSE_WORDS else None
         if picked is None:
             errors.append(line_error(line, f"判断题的答案“{answer}”应为 对 或 错"))
@@ -126,11 +127,11 @@ def daily_quiz(day=None):
         return quiz
     ids = sorted(Question.objects.filter(active=True).values_list("pk", flat=True))
     if not ids:
-        raise QuizError(404, "no_questions", "题库中还没有题目")
+        raise QuizError(404, "no_questions", _("题库中还没有题目"))
     chosen = random.Random(day.toordinal()).sample(ids, min(DAILY_SIZE, len(ids)))
     with transaction.atomic():
         quiz, created = Quiz.objects.get_or_create(
-            daily_for=day, defaults={"title": f"每日一练 {day:%Y-%m-%d}", "time_limit_s": 300}
+            daily_for=day, defaults={"title": Quiz.daily_title(day), "time_limit_s": 300}
         )
         if created:
             QuizEntry.objects.bulk_create(
@@ -162,18 +163,20 @@ def start(user, quiz, now=None):
 
 def clean_answers(questions, answers):
     if not isinstance(answers, dict):
-        raise QuizError(400, "bad_answers", "answers 应为 {题目编号: [选项序号]}")
+        raise QuizError(400, "bad_answers", _("answers 应为 {题目编号: [选项序号]}"))
     by_id = {str(q.pk): q for q in questions}
     cleaned = {}
     for key, picked in answers.items():
         question = by_id.get(str(key))
         if question is None:
-            raise QuizError(400, "bad_answers", f"题目 {key} 不在这次测验中")
+            raise QuizError(400, "bad_answers", _("题目 %(key)s 不在这次测验中") % {"key": key})
         if not isinstance(picked, list) or not all(
             isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(question.choices)
             for i in picked
         ):
-            raise QuizError(400, "bad_answers", f"题目 {key} 的答案应为选项序号列表")
+            raise QuizError(
+                400, "bad_answers", _("题目 %(key)s 的答案应为选项序号列表") % {"key": key}
+            )
         cleaned[str(question.pk)] = sorted(set(picked))
     return cleaned
 
@@ -186,9 +189,9 @@ def submit(attempt, answers, now=None):
     with transaction.atomic():
         attempt = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.submitted_at is not None:
-            raise QuizError(409, "already_submitted", "这次测验已经交卷")
+            raise QuizError(409, "already_submitted", _("这次测验已经交卷"))
         if now > attempt.closes_at + GRACE:
-            raise QuizError(409, "attempt_closed", "答题时间已过，请重新开始")
+            raise QuizError(409, "attempt_closed", _("答题时间已过，请重新开始"))
         results = [
             {
                 "question": q.pk,
@@ -246,8 +249,8 @@ def answers_from_form(questions, data):
         try:
             picked = [int(v) for v in values]
         except (TypeError, ValueError):
-            raise QuizError(400, "bad_answers", "答案格式不正确") from None
+            raise QuizError(400, "bad_answers", _("答案格式不正确")) from None
         if question.kind != Question.MULTIPLE and len(picked) > 1:
-            raise QuizError(400, "bad_answers", "单选题和判断题只能选一个答案")
+            raise QuizError(400, "bad_answers", _("单选题和判断题只能选一个答案"))
         answers[str(question.pk)] = picked
     return clean_answers(questions, answers)

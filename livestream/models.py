@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -33,7 +34,12 @@ class LiveEventPage(InOrganisation, Page):
     ]
     # What viewers see: an error is an ended event to them (editors see the reason).
     PUBLIC_STATES = {SCHEDULED: "upcoming", LIVE: "live", ENDED: "ended", ERROR: "ended"}
-    PUBLIC_LABELS = {"upcoming": "未开始", "live": "直播中", "ended": "已结束", "replay": "回放"}
+    PUBLIC_LABELS = {
+        "upcoming": pgettext_lazy("live event", "未开始"),
+        "live": pgettext_lazy("live event", "直播中"),
+        "ended": pgettext_lazy("live event", "已结束"),
+        "replay": pgettext_lazy("live event", "回放"),
+    }
     # Set by the ingest callbacks and the replay task, never by an editor's revision.
     RUNTIME_FIELDS = [
         "status",
@@ -121,7 +127,7 @@ class LiveEventPage(InOrganisation, Page):
 
     @property
     def public_state_label(self):
-        return self.PUBLIC_LABELS[self.public_state]
+        return str(self.PUBLIC_LABELS[self.public_state])  # in the active language
 
     @property
     def publish_opens_at(self):

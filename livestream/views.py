@@ -63,7 +63,9 @@ def heartbeat(request, event_id):
         else None
     )
     if event is None:
-        return JsonResponse({"error": {"code": "not_found", "message": "没有这个直播"}}, status=404)
+        return JsonResponse(
+            {"error": {"code": "not_found", "message": _("没有这个直播")}}, status=404
+        )
     viewer = request.POST.get("viewer", "")
     if not viewers.VIEWER_ID.match(viewer):
         message = "viewer 应为 8–64 位字母、数字或连字符"

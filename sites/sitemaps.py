@@ -42,6 +42,14 @@ ROBOTS_DISALLOW = [
     "/learning/me/",
     "/a11y/",
 ]
+# The members' own pages are served under each translation's prefix too (portal/urls.py).
+MEMBER_PATHS = ["/login/", "/logout/", "/learning/me/"]
+ROBOTS_DISALLOW += [
+    f"/{code}{path}"
+    for code, _name in settings.LANGUAGES
+    if code != settings.LANGUAGE_CODE
+    for path in MEMBER_PATHS
+]
 SITEMAP_FIELDS = ("id", "path", "depth", "url_path", "last_published_at", "locale_id")
 
 

@@ -196,6 +196,35 @@ def sidebar():
     return menu
 
 
+# Words a script shows are handed to it translated, in these attributes of the page.
+SPOKEN_ATTRIBUTES = re.compile(
+    r"^(aria-label|title|alt|placeholder|label|data-(msg|label|viewers|points|step|title)\b.*)$"
+)
+
+
+@pytest.fixture
+def page_chrome():
+    """What a person reads or hears of a page's own part (its <main>) that the page says
+    itself: the text, and the labels in aria-label, title, alt and the data-* attributes
+    scripts show, minus the `content` strings given (titles and names, shown as written).
+    """
+    from bs4 import BeautifulSoup
+
+    def chrome(html, content=()):
+        main = BeautifulSoup(html, "html.parser").find("main")
+        for hidden in main.find_all(["script", "style"]):
+            hidden.decompose()
+        words = [main.get_text(" ")]
+        for tag in main.find_all(True):
+            words += [str(v) for k, v in tag.attrs.items() if SPOKEN_ATTRIBUTES.match(k)]
+        text = " ".join(words)
+        for item in sorted(content, key=len, reverse=True):
+            text = text.replace(item, " ")
+        return " ".join(text.split())
+
+    return chrome
+
+
 # --- real nginx-rtmp and an ffmpeg broadcaster ----------------------------------------
 
 

@@ -7,6 +7,16 @@ register = template.Library()
 
 
 @register.filter
+def whole(number):
+    """A number of points as a whole number, for {% blocktranslate count %} (1 point,
+    2 points): the chart keeps its values as floats."""
+    try:
+        return round(float(number))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
 def duration(seconds):
     """A length as people say it: 45秒, 3分20秒, 1小时5分."""
     try:

@@ -3,6 +3,7 @@
 import factory
 import wagtail_factories
 from django.core.files.base import ContentFile
+from wagtail.models import Locale
 
 from learning import quizzes
 from learning.media import LessonMedia
@@ -37,6 +38,23 @@ def bank_quiz(title, time_limit_s=300):
     for n, question in enumerate(Question.objects.order_by("pk")):
         QuizEntry.objects.create(quiz=quiz, question=question, sort_order=n)
     return quiz
+
+
+def translated_copy(page, language_code, **fields):
+    """`page` in `language_code`, published, with `fields` set (an English title …): the
+    copy Wagtail makes for a translator, with the ancestors not yet translated copied
+    and published too, so the page is served under /<language_code>/."""
+    locale = Locale.objects.get(language_code=language_code)
+    copy = page.specific.get_translation_or_none(locale)
+    if copy is None:
+        copy = page.specific.copy_for_translation(locale, copy_parents=True)
+    for ancestor in copy.get_ancestors().filter(depth__gt=1, live=False).specific():
+        ancestor.save_revision().publish()
+    copy = copy.specific
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save_revision().publish()
+    return copy
 
 
 def learning_home(org):

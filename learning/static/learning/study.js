@@ -1,6 +1,8 @@
 /* Lesson and audiobook players: resume where the member stopped (on any device) and
  * report progress (start, a beat every 15 s while playing, pause, end) to
- * /api/v2/me/progress/. Audiobook chapters play on, one after another. */
+ * /api/v2/me/progress/. Audiobook chapters play on, one after another. Its words come
+ * translated in the status line's data-* attributes; the API's own error messages are
+ * zh-hans (it has no language prefix), so other pages say their own "not saved". */
 "use strict";
 
 (function () {
@@ -11,6 +13,9 @@
   const signedIn = players[0].dataset.signedIn === "1";
   const endpoint = players[0].dataset.progress;
   const csrf = players[0].dataset.csrf || "";
+
+  const words = status ? status.dataset : {};
+  const apiSpeaksPage = document.documentElement.lang === "zh-Hans";
 
   function say(text) {
     if (status) status.textContent = text;
@@ -26,11 +31,15 @@
         body: JSON.stringify({ item: player.dataset.item, position_s: player.currentTime, event }),
       });
       const data = await response.json();
-      if (!response.ok) return say(data.error ? data.error.message : "学习进度未保存");
-      if (data.points_earned) say(`获得 ${data.points_earned} 积分`);
-      else if (data.completed) say("已学完");
+      if (!response.ok) {
+        return say(data.error && apiSpeaksPage ? data.error.message : words.msgUnsaved);
+      }
+      if (data.points_earned) {
+        const line = data.points_earned === 1 ? words.pointsOne : words.pointsOther;
+        say(line.replace("{n}", String(data.points_earned)));
+      } else if (data.completed) say(words.msgDone);
     } catch (error) {
-      say("网络不通，学习进度稍后再保存");
+      say(words.msgOffline);
     }
   }
 
@@ -46,7 +55,11 @@
       if (player.readyState >= 1) seek();
       else player.addEventListener("loadedmetadata", seek, { once: true });
       player.dataset.resumeAt = String(row.position_s);
-      say(`上次学到 ${Math.floor(row.position_s / 60)} 分 ${Math.floor(row.position_s % 60)} 秒，已为您接着播放`);
+      say(
+        words.msgResumed
+          .replace("{m}", String(Math.floor(row.position_s / 60)))
+          .replace("{s}", String(Math.floor(row.position_s % 60))),
+      );
     });
   }
 

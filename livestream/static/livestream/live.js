@@ -1,7 +1,9 @@
 /* Live event page: plays the HLS stream with hls.js (vendored from npm; native HLS in
  * Safari/iOS when hls.js cannot run), sends a heartbeat every 10 s so the page counts its
  * viewers, and follows the event's state: it starts playing when the event goes live and
- * says so when it ends. No inline script (the page's CSP allows only our own files). */
+ * says so when it ends. No inline script (the page's CSP allows only our own files).
+ * Its words come translated from the page's data-* attributes (the heartbeat is not
+ * under a language prefix, so its state_label is only the fallback). */
 "use strict";
 
 (function () {
@@ -12,6 +14,7 @@
   const stateLabel = box.querySelector("[data-live-state]");
   const viewersLine = box.querySelector("[data-live-viewers]");
   const BEAT_MS = 10000;
+  const text = box.dataset;
   let state = box.dataset.state;
   let hls = null;
   let viewer = sessionStorage.getItem("live-viewer");
@@ -32,7 +35,7 @@
       hls = new window.Hls({ enableWorker: false, lowLatencyMode: false });
       hls.on(window.Hls.Events.ERROR, (event, data) => {
         if (data.fatal && data.type === window.Hls.ErrorTypes.NETWORK_ERROR) {
-          say("直播信号中断，正在重新连接……");
+          say(text.msgReconnecting);
           setTimeout(() => hls && hls.loadSource(url), 3000);
         }
       });
@@ -41,11 +44,11 @@
     } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
       video.src = url;
     } else {
-      say("您的浏览器不能播放直播，请换用新版浏览器或手机观看。");
+      say(text.msgUnsupported);
       return;
     }
     say("");
-    video.play().catch(() => say("点击画面开始播放"));
+    video.play().catch(() => say(text.msgTapToPlay));
   }
 
   function stop() {
@@ -57,16 +60,20 @@
 
   function show(data) {
     if (stateLabel) {
-      stateLabel.textContent = data.state_label;
+      const key = `label${data.state.charAt(0).toUpperCase()}${data.state.slice(1)}`;
+      stateLabel.textContent = text[key] || data.state_label;
       stateLabel.className = `live-state live-state--${data.state}`;
     }
-    if (viewersLine && data.state === "live") viewersLine.textContent = `${data.viewers} 人正在观看`;
+    if (viewersLine && data.state === "live") {
+      const line = data.viewers === 1 ? text.viewersOne : text.viewersOther;
+      viewersLine.textContent = line.replace("{n}", String(data.viewers));
+    }
     if (data.state === state) return;
     state = data.state;
     if (state === "live") play();
     else if (state === "ended") {
       stop();
-      say("直播已结束，回放整理后将在学习园地发布。");
+      say(text.msgEnded);
     } else if (state === "replay") {
       window.location.reload();
     }

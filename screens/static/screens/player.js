@@ -160,7 +160,7 @@
     state.snapshot = null;
     state.etag = null;
     state.pollUrl = null;
-    askForToken("设备令牌无效或已停用");
+    askForToken(document.body.dataset.msgBadToken);
   }
 
   // --- start / stop ----------------------------------------------------------------------
@@ -279,7 +279,7 @@
     state.snapshot = snapshot;
     state.etag = etag || null;
     byId("idle-name").textContent = snapshot.group.name;
-    document.title = `${snapshot.group.name} - 屏幕播放器`;
+    document.title = `${snapshot.group.name} - ${document.body.dataset.title}`;
     forgetUnlisted(snapshot);
     if (state.stopped) return;
     updateEmergency();
