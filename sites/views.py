@@ -42,6 +42,7 @@ def directory(request):
             "query": query,
             "kind": kind,
             "kinds": OrganisationKind.choices,
+            "kind_label": dict(OrganisationKind.choices).get(kind, ""),
             "results": page,
             "pagination_querystring": urlencode(filters) + "&" if filters else "",
         },
