@@ -362,15 +362,16 @@ def walk(client, language, translated, org_tree, admin_user):
     }
     for what, (view, path, kwargs) in views.items():
         pages[what] = view_response(view, path, language, **kwargs).content.decode()
-    from learning import quiz_views, views as learning_views
+    from learning import quiz_views
+    from learning import views as learning_views
 
     study = {
-        "daily quiz, empty bank": (quiz_views.daily_quiz, "/learning/quiz/daily/", {}),
-        "login": (learning_views.MemberLoginView.as_view(), "/login/", {}),
-        "ranking": (learning_views.ranking, "/learning/ranking/", {}),
-        "my study": (learning_views.my_study, "/learning/me/", {}),
+        "daily quiz, empty bank": (quiz_views.daily_quiz, "/learning/quiz/daily/"),
+        "login": (learning_views.MemberLoginView.as_view(), "/login/"),
+        "ranking": (learning_views.ranking, "/learning/ranking/"),
+        "my study": (learning_views.my_study, "/learning/me/"),
     }
-    for what, (view, path, kwargs) in study.items():
+    for what, (view, path) in study.items():
         pages[what] = view_response(view, path, language, user=member).content.decode()
     quiz = bank_quiz("测验")
     pages["quiz"] = view_response(
