@@ -18,6 +18,8 @@ renditions of the whole list, however long it is.
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import format_html
 from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
@@ -122,6 +124,31 @@ def renditions(image, specs):
         return None
 
 
+# An image's own alt text is written once, in the source language (images are not
+# translated). A language with a converter registered here (zh-hant: OpenCC, registered by
+# portal) shows it converted; any other language marks it as zh-Hans text (lang), so a
+# reader's tools pronounce it right and the page's chrome checks leave it alone.
+_alt_text_converters = {}
+
+
+def register_alt_text_converter(language, convert):
+    _alt_text_converters[language] = convert
+
+
+def _image_alt_text(image):
+    """(alt text, lang attribute or "") of the image's own text in the active language."""
+    alt = getattr(image, "contextual_alt_text", None)
+    if alt is None:
+        alt = image.default_alt_text
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if not alt or language == settings.LANGUAGE_CODE:
+        return alt, ""
+    convert = _alt_text_converters.get(language)
+    if convert is not None:
+        return convert(alt), ""
+    return alt, "zh-Hans"
+
+
 def render_picture(image, role, alt=None, eager=False, css_class=""):
     """The <img> of `image` for `role` (a key of ROLES), or "" when there is none."""
     if image is None:
@@ -135,15 +162,14 @@ def render_picture(image, role, alt=None, eager=False, css_class=""):
         by_width.setdefault(rendition.width, rendition)  # a small original gives repeats
     largest = by_width[max(by_width)]
     srcset = ", ".join(f"{r.url} {width}w" for width, r in sorted(by_width.items()))
+    alt_lang = ""
     if alt is None:
-        alt = getattr(image, "contextual_alt_text", None)
-        if alt is None:
-            alt = image.default_alt_text
+        alt, alt_lang = _image_alt_text(image)
     loading = {"fetchpriority": "high"} if eager else {"loading": "lazy"}
     classes = " ".join(c for c in ("picture", role_def.css_class, css_class) if c)
     return format_html(
         '<img class="{}" src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
-        'decoding="async" {}="{}">',
+        'decoding="async" {}="{}"{}>',
         classes,
         largest.url,
         srcset,
@@ -152,6 +178,7 @@ def render_picture(image, role, alt=None, eager=False, css_class=""):
         largest.height,
         alt,
         *next(iter(loading.items())),
+        format_html(' lang="{}"', alt_lang) if alt_lang else "",
     )
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ContentConfig(AppConfig):
@@ -33,7 +34,7 @@ class ContentConfig(AppConfig):
         register(
             DirectivePage,
             "directive",
-            "上级精神与文件",
+            _("上级精神与文件"),
             summary="summary",
             body=("doc_number", "issuer", "body", DirectivePage.attachments_text),
             level="level",
@@ -47,13 +48,13 @@ class ContentConfig(AppConfig):
         register(
             ArticlePage,
             "article",
-            "动态",
+            _("动态"),
             summary=("summary", "search_description"),
             body=("body",),
             year="date",
         )
         for model, kind, label in (
-            (NoticePage, "notice", "通知公告"),
-            (DisclosurePage, "disclosure", "党务公开"),
+            (NoticePage, "notice", _("通知公告")),
+            (DisclosurePage, "disclosure", _("党务公开")),
         ):
             register(model, kind, label, summary="search_description", body=("body",), year="date")

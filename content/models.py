@@ -310,12 +310,12 @@ class DisclosurePage(ChannelFieldsMixin, Page):
     """党务公开 item: a category and the period it covers."""
 
     class Category(models.TextChoices):
-        ORGANISATION = "organisation", "组织建设"
-        MEMBERSHIP = "membership", "发展党员"
-        DUES = "dues", "党费收缴"
-        AWARDS = "awards", "评先评优"
-        FINANCE = "finance", "经费使用"
-        OTHER = "other", "其他"
+        ORGANISATION = "organisation", gettext_lazy("组织建设")
+        MEMBERSHIP = "membership", gettext_lazy("发展党员")
+        DUES = "dues", gettext_lazy("党费收缴")
+        AWARDS = "awards", gettext_lazy("评先评优")
+        FINANCE = "finance", gettext_lazy("经费使用")
+        OTHER = "other", gettext_lazy("其他")
 
     category = models.CharField("类别", max_length=16, choices=Category.choices)
     period = models.CharField("公开期间", max_length=32, help_text="例如：2026年第三季度")

@@ -12,6 +12,7 @@ import redis.exceptions
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext as _
 
 from base.env import safe_location
 
@@ -57,7 +58,7 @@ def unavailable_response(request, service, error):
         type(error).__name__,
         error,
     )
-    message = "服务暂时不可用，请稍后再试。"
+    message = _("服务暂时不可用，请稍后再试。")
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"error": {"code": "unavailable", "message": message}},

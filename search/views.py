@@ -74,7 +74,9 @@ def search_page(request):
             "kind": kind,
             "alternatives": alternatives,
             "shown_for": shown_for,
-            "organisation": org,
+            # The page around the results (name, navigation) in the visitor's language,
+            # when the organisation has a live translation in it.
+            "organisation": org.localized if org else None,
             "hits": hits,
             "count": found.count,
             "page_obj": paginator.get_page(number) if found.count else None,

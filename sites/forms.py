@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from .kinds import allowed_child_kinds, kind_not_allowed_message
@@ -21,4 +22,4 @@ class OrganisationPageForm(WagtailAdminPageForm):
 
 
 class DirectorySearchForm(forms.Form):
-    q = forms.CharField(label="名称或代码", required=False, max_length=500)
+    q = forms.CharField(label=_("名称或代码"), required=False, max_length=500)

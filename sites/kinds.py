@@ -2,14 +2,15 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationKind(models.TextChoices):
-    CITY = "city", "市委"
-    DISTRICT = "district", "区委"
-    STREET = "street", "街道党工委"
-    COMMUNITY = "community", "社区党委"
-    BRANCH = "branch", "党支部"
+    CITY = "city", _("市委")
+    DISTRICT = "district", _("区委")
+    STREET = "street", _("街道党工委")
+    COMMUNITY = "community", _("社区党委")
+    BRANCH = "branch", _("党支部")
 
 
 def allowed_child_kinds(parent_kind):

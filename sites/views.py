@@ -30,7 +30,7 @@ def directory(request):
         path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrganisationPage.steplen)
     ).values("title")[:1]
     organisations = organisations.only(
-        "id", "title", "code", "kind", "depth", "path", "url_path"
+        "id", "title", "code", "kind", "depth", "path", "url_path", "locale"
     ).annotate(parent_title=Subquery(parent_title))
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     filters = {name: value for name, value in (("q", query), ("kind", kind)) if value}
@@ -42,6 +42,7 @@ def directory(request):
             "query": query,
             "kind": kind,
             "kinds": OrganisationKind.choices,
+            "kind_label": dict(OrganisationKind.choices).get(kind, ""),
             "results": page,
             "pagination_querystring": urlencode(filters) + "&" if filters else "",
         },
