@@ -29,7 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.documents.models import Document
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Workflow, WorkflowState
+from wagtail.models import Locale, Workflow
 from wagtail_localize.models import Translation, TranslationSource
 
 from learning.models import Evaluation
@@ -325,9 +325,7 @@ def walks(w):
         "编辑党员": reverse("wagtailsnippets_learning_memberprofile:edit", args=[w["member"].pk]),
         "党员选择器": reverse("wagtailsnippetchoosers_learning_memberprofile:choose"),
         "民主评议": reverse("wagtailsnippets_learning_evaluation:list"),
-        "编辑评议": reverse(
-            "wagtailsnippets_learning_evaluation:edit", args=[w["evaluation"].pk]
-        ),
+        "编辑评议": reverse("wagtailsnippets_learning_evaluation:edit", args=[w["evaluation"].pk]),
         "片段": reverse("wagtailsnippets:index"),
         "翻译编辑": reverse("wagtailadmin_pages:edit", args=[w["translated"].pk]),
     }
@@ -461,7 +459,9 @@ def test_every_string_the_admin_javascript_asks_for_is_translated(client):
     for url in (reverse("wagtailadmin_javascript_catalog"), "/admin/localize/jsi18n/"):
         catalogue.update(served_catalogue(client, url))
     missing = sorted(
-        msgid for ctxt, msgid in js_msgids() if (f"{ctxt}\x04{msgid}" if ctxt else msgid) not in catalogue
+        msgid
+        for ctxt, msgid in js_msgids()
+        if (f"{ctxt}\x04{msgid}" if ctxt else msgid) not in catalogue
     )
     assert not missing, missing
     assert catalogue["Insert a block"] == "插入块"
@@ -487,4 +487,3 @@ def test_the_english_word_check_finds_english_and_passes_chinese():
             return "text/html"
 
     assert untranslated(Response()) == ["Body", "Add", "Search all pages…", "Pages"]
-
