@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
 from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import (
     copy_for_translation_done,
     page_published,
