@@ -48,3 +48,83 @@ def main(argv):
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+# --- zh_Hant from zh_Hans ----------------------------------------------------------------
+# Taiwan standard characters without phrase replacement: 审核 → 審核 and 发布 → 發佈, as
+# Wagtail's own zh_Hant catalogues write them ("s2t" gives 審覈; "s2twp" rewrites terms,
+# 审核 → 稽核, 发布 → 釋出).
+OPENCC_CONFIG = "s2tw"
+# Then the terms Wagtail's zh_Hant catalogues use where Taiwan wording differs.
+TRADITIONAL_TERMS = {
+    "用戶": "使用者",
+    "文檔": "文件",
+    "賬戶": "帳號",
+    "保存": "儲存",
+    "默認": "預設",
+    "視頻": "影片",
+    "音頻": "音訊",
+    "網絡": "網路",
+    "鏈接": "連結",
+    "信息": "訊息",
+    "塊": "區塊",
+    "創建": "建立",
+    "對象": "物件",
+    "併發布": "並發佈",  # "并发布" read as 并发 (concurrency)
+}
+# A translator comment that keeps a hand-corrected zh_Hant entry from being regenerated.
+CHECKED_BY_HAND = "人工校对"
+
+
+def fill_traditional(root, config=OPENCC_CONFIG):
+    """Write `<root>/zh_Hant/LC_MESSAGES/<domain>.po` for every zh_Hans catalogue under
+    `root`: the same msgids, msgstrs converted by OpenCC. Entries whose translator comment
+    says CHECKED_BY_HAND keep their msgstr; msgids gone from zh_Hans are dropped. Returns
+    [(path, number of entries)]."""
+    import opencc
+
+    opencc_convert = opencc.OpenCC(config).convert
+
+    def convert(text):
+        text = opencc_convert(text)
+        for simplified_term, term in TRADITIONAL_TERMS.items():
+            text = text.replace(simplified_term, term)
+        return text.replace("區區塊", "區塊")
+
+    written = []
+    for source_path in sorted(Path(root).glob("zh_Hans/LC_MESSAGES/*.po")):
+        source = polib.pofile(str(source_path), wrapwidth=0)
+        target_path = Path(root) / "zh_Hant" / "LC_MESSAGES" / source_path.name
+        kept = {}
+        if target_path.exists():
+            for entry in polib.pofile(str(target_path)):
+                if CHECKED_BY_HAND in (entry.tcomment or ""):
+                    kept[(entry.msgctxt, entry.msgid)] = entry
+        target = polib.POFile(wrapwidth=0)
+        target.header = (
+            f"由 zh_Hans/LC_MESSAGES/{source_path.name} 经 OpenCC（{config}）生成："
+            f"manage.py fill_traditional {Path(root).name}。\n"
+            f"人工改过的条目请加注释“# {CHECKED_BY_HAND}”。"
+        )
+        target.metadata = {**source.metadata, "Language": "zh_Hant"}
+        for entry in source:
+            if entry.obsolete:
+                continue
+            done = kept.get((entry.msgctxt, entry.msgid))
+            if done is None:
+                done = polib.POEntry(
+                    msgid=entry.msgid,
+                    msgctxt=entry.msgctxt,
+                    msgid_plural=entry.msgid_plural,
+                    comment=entry.comment,
+                    flags=list(entry.flags),
+                )
+                if entry.msgid_plural:
+                    done.msgstr_plural = {k: convert(v) for k, v in entry.msgstr_plural.items()}
+                else:
+                    done.msgstr = convert(entry.msgstr)
+            target.append(done)
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        target.save(str(target_path))
+        written.append((target_path, len(target)))
+    return written

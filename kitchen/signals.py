@@ -1,21 +1,27 @@
 """Every publish, unpublish, expiry, move and delete of a page goes into the change feed
 (and, in the same transaction, the outbox), and so does a view restriction added over
-live pages or lifted from them; new organisations get their review workflow; a changed
-lexicon is compiled again by every process."""
+live pages or lifted from them; new organisations and new translations get their review
+workflow; a changed lexicon is compiled again by every process."""
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import (
+    copy_for_translation_done,
+    page_published,
+    page_unpublished,
+    post_page_move,
+)
 
 from sites.signals import organisations_ready
 
 from . import changes, visibility
 from .models import ContentChange, LexiconTerm, WrongFormulation
 from .proofreading import bump_lexicon_version
-from .workflows import assign_light_workflow
+from .workflows import assign_light_workflow, assign_to_translations
 
 
 @receiver(post_page_move)
@@ -93,6 +99,14 @@ def restriction_deleted(instance, origin=None, **kwargs):
 @receiver(organisations_ready)
 def give_new_organisations_their_workflow(organisations, **kwargs):
     assign_light_workflow(organisations)
+
+
+@receiver(copy_for_translation_done, sender=CopyPageForTranslationAction)
+def give_translations_their_workflow(source_obj, target_obj, **kwargs):
+    # The translated parents made on the way (copy_parents) are checked too: a translated
+    # branch and its translated columns all sit below the same assignment as the source.
+    keys = target_obj.get_ancestors(inclusive=True).values_list("translation_key", flat=True)
+    assign_to_translations(keys)
 
 
 @receiver(post_save, sender=LexiconTerm)

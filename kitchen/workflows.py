@@ -10,6 +10,11 @@ Assignment is Wagtail's own (WorkflowPage, per subtree): the city page gets 三�
 organisation whose kind is in PORTAL_LIGHT_WORKFLOW_KINDS gets 一审 when it is provisioned.
 An administrator can assign either workflow (or a new one) to any subtree in
 设置 → 工作流, and the nearest assignment above a page wins.
+
+Wagtail's own "Moderators approval" workflow (on the root page) is removed (migration
+0003 and `ensure_workflows`): nothing is assigned above the city. Translations (zh-hant,
+en trees made by wagtail-localize) get the workflow of their source page when they are
+created (kitchen/signals.py) and `ensure_workflows` heals any that lack it.
 """
 
 from django.conf import settings
@@ -18,6 +23,9 @@ from django.db import transaction
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
+    Locale,
+    Page,
+    Task,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -32,6 +40,8 @@ LIGHT_REVIEW = "一审"
 REVIEW_STEPS = ["初审", "复审", "终审"]
 PROOFREADING = "自动校对"
 OWN_REVIEW = "本组织审核"
+# Made by Wagtail's migration wagtailcore 0048 and assigned to the root page.
+DEFAULT_WORKFLOW = "Moderators approval"
 
 
 def light_kinds():
@@ -81,7 +91,50 @@ def ensure_workflows(city):
     light = _workflow(LIGHT_REVIEW, [proofreading, own])
     WorkflowPage.objects.get_or_create(page=city, defaults={"workflow": full})
     assign_light_workflow(OrganisationPage.objects.filter(kind__in=light_kinds()), light)
+    remove_default_workflow()
+    assign_to_translations()
     return full, light
+
+
+def remove_default_workflow():
+    """Wagtail's "Moderators approval" goes, with its task unless another workflow uses it,
+    and nothing stays assigned to the root page (above the city)."""
+    WorkflowPage.objects.filter(page__depth=1).delete()
+    for workflow in Workflow.objects.filter(name=DEFAULT_WORKFLOW):
+        task_ids = list(workflow.workflow_tasks.values_list("task_id", flat=True))
+        workflow.delete()
+        used = WorkflowTask.objects.filter(task_id__in=task_ids).values_list("task_id", flat=True)
+        Task.objects.filter(pk__in=task_ids, name=DEFAULT_WORKFLOW).exclude(pk__in=used).delete()
+
+
+def assign_to_translations(translation_keys=None):
+    """Give every translation of a page with a workflow assignment the same workflow (a
+    zh-hant branch gets 一审 like its source, the zh-hant city 三审), unless it has an
+    assignment of its own. Limited to `translation_keys` when given; returns the count."""
+    assigned = WorkflowPage.objects.all()
+    if translation_keys is not None:
+        assigned = assigned.filter(page__translation_key__in=list(translation_keys))
+    default_locale = Locale.get_default().pk
+    sources = {}  # translation key -> (workflow, locale) of the source's assignment
+    for key, workflow_id, locale_id in assigned.values_list(
+        "page__translation_key", "workflow_id", "page__locale_id"
+    ):
+        if key not in sources or locale_id == default_locale:
+            sources[key] = (workflow_id, locale_id)
+    if not sources:
+        return 0
+    missing = (
+        Page.objects.filter(translation_key__in=list(sources), workflowpage__isnull=True)
+        .values_list("pk", "translation_key", "locale_id")
+        .order_by()
+    )
+    rows = [
+        WorkflowPage(page_id=pk, workflow_id=sources[key][0])
+        for pk, key, locale_id in missing
+        if locale_id != sources[key][1]
+    ]
+    WorkflowPage.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _workflow(name, tasks):
