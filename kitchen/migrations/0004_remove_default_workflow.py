@@ -28,7 +28,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kitchen", "0002_private_events_standard_webhooks"),
+        ("kitchen", "0003_quick_publish_choice"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
