@@ -18,7 +18,7 @@ def allowed_child_kinds(parent_kind):
 
 
 def kind_label(kind):
-    return OrganisationKind(kind).label if kind in OrganisationKind.values else str(kind)
+    return str(OrganisationKind(kind).label) if kind in OrganisationKind.values else str(kind)
 
 
 def kind_not_allowed_message(parent_kind, kind):
