@@ -35,6 +35,12 @@ def unique_child_slug(base, parent_page, page=None):
     return candidate
 
 
+def slug_for_title(title, parent_page, page=None, fallback="page"):
+    """The slug a page gets when the editor leaves it empty: the title's pinyin (or
+    `fallback` for a title without any), made free among `parent_page`'s children."""
+    return unique_child_slug(pinyin_slug(title) or fallback, parent_page, page)
+
+
 class PortalPageForm(WagtailAdminPageForm):
     """The page form of our page types: an empty slug becomes the title's pinyin."""
 
@@ -46,6 +52,7 @@ class PortalPageForm(WagtailAdminPageForm):
 
     def clean(self):
         if "slug" in self.fields and not self.cleaned_data.get("slug"):
-            base = pinyin_slug(self.cleaned_data.get("title", "")) or "page"
-            self.cleaned_data["slug"] = unique_child_slug(base, self.parent_page, self.instance)
+            self.cleaned_data["slug"] = slug_for_title(
+                self.cleaned_data.get("title", ""), self.parent_page, self.instance
+            )
         return super().clean()

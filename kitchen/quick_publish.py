@@ -41,7 +41,7 @@ from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 from wagtail.models import GroupPagePermission, WorkflowState
 
-from base.slugs import pinyin_slug, unique_child_slug
+from base.slugs import slug_for_title
 from content.models import ArticlePage, DisclosurePage, NoticePage
 from sites.models import ColumnPage, OrganisationAccess, OrganisationPage
 from sites.tree import below_path_q
@@ -293,8 +293,7 @@ def first_uncaptioned(stored, covered):
 
 
 def page_slug(title, column):
-    base = pinyin_slug(title) or timezone.localdate().strftime("%Y%m%d")
-    return unique_child_slug(base, column)
+    return slug_for_title(title, column, fallback=timezone.localdate().strftime("%Y%m%d"))
 
 
 @transaction.atomic
