@@ -1,6 +1,6 @@
-"""The admin speaks Chinese: every screen an editor, a reviewer, the city's 终审 and a
-superuser meet under zh-hans, walked over HTTP, shows no English word outside a short
-allowlist of product names and abbreviations.
+"""The admin speaks Chinese: every screen a branch editor, a reviewer, a district editor,
+the city's 终审 and a superuser meet under zh-hans, walked over HTTP, shows no English
+word outside a short allowlist of product names, formats and key caps.
 
 What counts as shown: HTML text nodes, the placeholder/title/aria-label/alt attributes
 and the strings Wagtail's JavaScript renders from the page's own data (the telepath
@@ -236,6 +236,7 @@ PASSWORD = "correct-horse-9"
 WALKERS = {  # role -> user name (Chinese, so a name on screen is not mistaken for UI text)
     "branch_editor": "支部编辑甲",
     "branch_reviewer": "支部审核员甲",
+    "district_editor": "区编辑甲",
     "city_zhongshen": "市终审甲",
     "superuser": "超级管理员甲",
 }
@@ -369,6 +370,7 @@ def walks(w):
         "报表：工作流任务": reverse("wagtailadmin_reports:workflow_tasks"),
         "账户设置": reverse("wagtailadmin_account"),
     }
+    district = matrix.PLACES["district"]["own"]
     city_review = w["city_task_state"]
     city_pages = editor_pages(w, w["city_review"], city_review)
     superuser_pages = {
@@ -408,6 +410,11 @@ def walks(w):
     return {
         "branch_editor": {**branch_pages, **own_objects},
         "branch_reviewer": reviewer_pages,
+        "district_editor": {  # works on the whole district, down to the branch's pages
+            **branch_pages,
+            **own_objects,
+            "区浏览": reverse("wagtailadmin_explore", args=[w["orgs"][district].pk]),
+        },
         "city_zhongshen": {
             **city_pages,
             "审核：通过": reverse(
