@@ -50,10 +50,57 @@ if __name__ == "__main__":
     main(sys.argv[1:])
 
 
-# --- zh_Hant from zh_Hans ----------------------------------------------------------------
-# Taiwan standard characters without phrase replacement: 审核 → 審核 and 发布 → 發佈, as
-# Wagtail's own zh_Hant catalogues write them ("s2t" gives 審覈; "s2twp" rewrites terms,
-# 审核 → 稽核, 发布 → 釋出).
+# --- zh_Hant from zh-hans text by OpenCC ------------------------------------------------
+# One filler for both kinds of catalogue: `manage.py fill_traditional locale_wagtail` (the
+# zh-hans text is the msgstr of locale_wagtail/zh_Hans, write_traditional below) and
+# `manage.py update_catalogues` (the zh-hans text is the msgid of locale/zh_Hant,
+# portal/catalogues.py). The rule is the same: every entry is OpenCC's conversion of its
+# zh-hans text, except those a person corrected and marked; only the conversion differs
+# (wagtail_convert here, the site's PORTAL_OPENCC_VARIANT there).
+
+# A translator comment that keeps a hand-corrected zh_Hant entry from being regenerated.
+CHECKED_BY_HAND = "人工校对"
+
+
+def is_checked_by_hand(entry):
+    """Marked `# 人工校对` and still current (a fuzzy entry's msgid has changed since)."""
+    return CHECKED_BY_HAND in (entry.tcomment or "") and "fuzzy" not in entry.flags
+
+
+def fill_traditional(catalogue, zh_hans_text, convert):
+    """(Re)write every entry of the zh_Hant `catalogue` as `convert` of its zh-hans text,
+    `zh_hans_text(entry)`: a str, or {form: str} for a plural entry. Entries checked by
+    hand keep their msgstr; a fuzzy one is regenerated and loses its stale mark. Nothing
+    is left fuzzy. Returns [(msgid, msgstr)] of the entries whose msgstr changed, for a
+    person to read."""
+    changed = []
+    for entry in catalogue:
+        if entry.obsolete or is_checked_by_hand(entry):
+            continue
+        fuzzy = "fuzzy" in entry.flags
+        text = zh_hans_text(entry)
+        if entry.msgid_plural:
+            before = {int(form): value for form, value in entry.msgstr_plural.items()}
+            entry.msgstr_plural = {int(form): convert(value) for form, value in text.items()}
+            after = entry.msgstr_plural
+            shown = after[min(after)]
+        else:
+            before, after = entry.msgstr, convert(text)
+            entry.msgstr = shown = after
+        if fuzzy:
+            entry.flags.remove("fuzzy")
+            entry.tcomment = "\n".join(
+                line for line in (entry.tcomment or "").splitlines() if CHECKED_BY_HAND not in line
+            )
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+        if fuzzy or before != after:
+            changed.append((entry.msgid, shown))
+    return changed
+
+
+# locale_wagtail/: Taiwan standard characters without phrase replacement: 审核 → 審核 and
+# 发布 → 發佈, as Wagtail's own zh_Hant catalogues write them ("s2t" gives 審覈; "s2twp"
+# rewrites terms, 审核 → 稽核, 发布 → 釋出).
 OPENCC_CONFIG = "s2tw"
 # Then the terms Wagtail's zh_Hant catalogues use where Taiwan wording differs.
 TRADITIONAL_TERMS = {
@@ -72,15 +119,10 @@ TRADITIONAL_TERMS = {
     "對象": "物件",
     "併發布": "並發佈",  # "并发布" read as 并发 (concurrency)
 }
-# A translator comment that keeps a hand-corrected zh_Hant entry from being regenerated.
-CHECKED_BY_HAND = "人工校对"
 
 
-def fill_traditional(root, config=OPENCC_CONFIG):
-    """Write `<root>/zh_Hant/LC_MESSAGES/<domain>.po` for every zh_Hans catalogue under
-    `root`: the same msgids, msgstrs converted by OpenCC. Entries whose translator comment
-    says CHECKED_BY_HAND keep their msgstr; msgids gone from zh_Hans are dropped. Returns
-    [(path, number of entries)]."""
+def wagtail_convert(config=OPENCC_CONFIG):
+    """zh-hans → zh_Hant in the words of Wagtail's own zh_Hant catalogues."""
     import opencc
 
     opencc_convert = opencc.OpenCC(config).convert
@@ -91,6 +133,25 @@ def fill_traditional(root, config=OPENCC_CONFIG):
             text = text.replace(simplified_term, term)
         return text.replace("區區塊", "區塊")
 
+    return convert
+
+
+def msgstrs_of(source):
+    """entry -> the zh-hans text of its msgid: its msgstr in `source`, a zh_Hans catalogue."""
+    texts = {
+        (entry.msgctxt, entry.msgid): entry.msgstr_plural if entry.msgid_plural else entry.msgstr
+        for entry in source
+        if not entry.obsolete
+    }
+    return lambda entry: texts[(entry.msgctxt, entry.msgid)]
+
+
+def write_traditional(root, config=OPENCC_CONFIG):
+    """Write `<root>/zh_Hant/LC_MESSAGES/<domain>.po` for every zh_Hans catalogue under
+    `root`: the same msgids, msgstrs filled from the zh_Hans msgstrs (fill_traditional,
+    so entries checked by hand are kept); msgids gone from zh_Hans are dropped. Returns
+    [(path, number of entries)]."""
+    convert = wagtail_convert(config)
     written = []
     for source_path in sorted(Path(root).glob("zh_Hans/LC_MESSAGES/*.po")):
         source = polib.pofile(str(source_path), wrapwidth=0)
@@ -98,7 +159,7 @@ def fill_traditional(root, config=OPENCC_CONFIG):
         kept = {}
         if target_path.exists():
             for entry in polib.pofile(str(target_path)):
-                if CHECKED_BY_HAND in (entry.tcomment or ""):
+                if is_checked_by_hand(entry):
                     kept[(entry.msgctxt, entry.msgid)] = entry
         target = polib.POFile(wrapwidth=0)
         target.header = (
@@ -119,11 +180,8 @@ def fill_traditional(root, config=OPENCC_CONFIG):
                     comment=entry.comment,
                     flags=list(entry.flags),
                 )
-                if entry.msgid_plural:
-                    done.msgstr_plural = {k: convert(v) for k, v in entry.msgstr_plural.items()}
-                else:
-                    done.msgstr = convert(entry.msgstr)
             target.append(done)
+        fill_traditional(target, msgstrs_of(source), convert)
         target_path.parent.mkdir(parents=True, exist_ok=True)
         target.save(str(target_path))
         written.append((target_path, len(target)))

@@ -12,10 +12,11 @@ needs no catalogue; zh_Hant and en translate it. One run:
 2. drops the entries that are not ours: a msgid without a Chinese character comes from
    a copied Wagtail template ("Explore", "Upload"); Wagtail's own catalogues translate it,
    and a copy here would shadow them (locale/ comes first in LOCALE_PATHS);
-3. fills every untranslated (or fuzzy) zh_Hant entry with OpenCC (the variant of
-   PORTAL_OPENCC_VARIANT, as for page content), marking nothing fuzzy, and lists what it
-   filled so that someone reads it; entries already translated are never touched, so
-   corrections made by hand stay;
+3. writes every zh_Hant entry as OpenCC's conversion of its msgid (the variant of
+   PORTAL_OPENCC_VARIANT, as for page content; base.catalogues.fill_traditional, the
+   filler `manage.py fill_traditional` uses too), marking nothing fuzzy, and lists what
+   changed so that someone reads it; an entry corrected by hand keeps its msgstr when its
+   translator comment says `# 人工校对` (CHECKED_BY_HAND);
 4. lists the en entries still untranslated or fuzzy (translated by hand).
 
 base/catalogues.py compiles the .po files (make install).
@@ -29,6 +30,8 @@ from pathlib import Path
 import polib
 from django.conf import settings
 from django.core.management import call_command
+
+from base.catalogues import fill_traditional
 
 from .translation import VARIANTS, converter
 
@@ -116,24 +119,10 @@ def drop_foreign(catalogue):
         catalogue.remove(entry)
 
 
-def fill_traditional(catalogue, convert):
-    """OpenCC for each untranslated or fuzzy entry; returns [(msgid, msgstr)] filled."""
-    filled = []
-    for entry in catalogue:
-        if entry.obsolete or not is_missing(entry):
-            continue
-        if entry.msgid_plural:
-            # zh_Hant has one plural form; the Chinese plural msgid is the singular's.
-            entry.msgstr_plural = {0: convert(entry.msgid_plural)}
-            text = entry.msgstr_plural[0]
-        else:
-            entry.msgstr = convert(entry.msgid)
-            text = entry.msgstr
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
-        filled.append((entry.msgid, text))
-    return filled
+def zh_hans_text(entry):
+    """The zh-hans text of an entry of ours is its msgid (zh_Hant has one plural form; the
+    Chinese plural msgid is the singular's)."""
+    return {0: entry.msgid_plural} if entry.msgid_plural else entry.msgid
 
 
 def still_missing(catalogue):
@@ -146,7 +135,7 @@ def _without_creation_date(text):
 
 @dataclass
 class Report:
-    filled: list = field(default_factory=list)  # zh_Hant (msgid, msgstr) made by OpenCC
+    filled: list = field(default_factory=list)  # zh_Hant (msgid, msgstr) OpenCC changed
     missing: list = field(default_factory=list)  # en entries without a translation
     entries: dict = field(default_factory=dict)  # language -> number of entries
     changed: list = field(default_factory=list)  # catalogue files written
@@ -165,7 +154,7 @@ def update(root=".", locale_dir=None, symlinks=False):
         if catalogue.metadata_is_fuzzy:
             set_header(catalogue, language)
         if language == TRADITIONAL:
-            report.filled = fill_traditional(catalogue, opencc_convert())
+            report.filled = fill_traditional(catalogue, zh_hans_text, opencc_convert())
         else:
             report.missing = still_missing(catalogue)
         report.entries[language] = len(catalogue)

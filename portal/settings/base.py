@@ -136,6 +136,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Its catalogue translates the admin's naturaltime ("2 hours ago" → 2 小时之前).
+    "django.contrib.humanize",
     # Last, so its ready() runs after Wagtail's (base/apps.py).
     "base.apps.BaseConfig",
 ]
@@ -407,6 +409,9 @@ LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "E
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# One time zone for every admin user: the account page then offers no choice among ~600
+# English zone names (Wagtail drops the field when there is only one).
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # Our catalogues come first (base/catalogues.py): locale/ holds the project's own strings
 # (msgids are the zh-hans text; zh_Hant and en are translations of it), locale_wagtail/ the

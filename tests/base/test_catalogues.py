@@ -1,5 +1,6 @@
 """The catalogues of strings Wagtail's own lack (locale_wagtail/): well-formed, complete
-in zh_Hant, and the command that keeps zh_Hant in step with zh_Hans."""
+in zh_Hant, and the command that keeps zh_Hant in step with zh_Hans; the one OpenCC
+filler both catalogue commands use (base.catalogues.fill_traditional)."""
 
 import re
 from pathlib import Path
@@ -8,7 +9,13 @@ import polib
 import pytest
 from django.core.management import call_command
 
-from base.catalogues import CHECKED_BY_HAND, compile_catalogue, fill_traditional
+from base.catalogues import (
+    CHECKED_BY_HAND,
+    compile_catalogue,
+    fill_traditional,
+    wagtail_convert,
+    write_traditional,
+)
 
 ROOT = Path(__file__).resolve().parents[2] / "locale_wagtail"
 DOMAINS = ["django", "djangojs"]
@@ -88,7 +95,35 @@ def test_fill_traditional_converts_keeps_hand_corrections_and_drops_gone_msgids(
     assert (hant / "django.mo").exists()
     # Without the hand mark, the conversion (Taiwan characters, Wagtail's terms) wins.
     (hant / "django.po").unlink()
-    fill_traditional(tmp_path)
+    write_traditional(tmp_path)
     assert compile_catalogue(hant / "django.po") == 3
     converted = {e.msgid: e.msgstr for e in polib.pofile(str(hant / "django.po"))}
     assert converted["Video"] == "影片審核"
+
+
+def test_fill_traditional_rewrites_all_but_current_hand_corrections_and_reports_changes():
+    catalogue = polib.POFile()
+    catalogue.append(polib.POEntry(msgid="发布视频", msgstr=""))  # new
+    catalogue.append(polib.POEntry(msgid="保存", msgstr="儲存"))  # unchanged
+    catalogue.append(polib.POEntry(msgid="用户", msgstr="用戶們"))  # edited, not marked
+    catalogue.append(polib.POEntry(msgid="账户", msgstr="帳戶", tcomment=CHECKED_BY_HAND))
+    stale = polib.POEntry(msgid="审核", msgstr="舊譯", tcomment=CHECKED_BY_HAND, flags=["fuzzy"])
+    catalogue.append(stale)
+    catalogue.append(
+        polib.POEntry(msgid="%(n)s 个", msgid_plural="%(n)s 个", msgstr_plural={0: ""})
+    )
+
+    def zh_hans(entry):
+        return {0: entry.msgid_plural} if entry.msgid_plural else entry.msgid
+
+    changed = fill_traditional(catalogue, zh_hans, wagtail_convert())
+
+    assert changed == [
+        ("发布视频", "發佈影片"),
+        ("用户", "使用者"),
+        ("审核", "審核"),  # its msgid changed since the hand correction: regenerated
+        ("%(n)s 个", "%(n)s 個"),
+    ]
+    assert catalogue.find("账户").msgstr == "帳戶"  # checked by hand: kept
+    assert "fuzzy" not in stale.flags and CHECKED_BY_HAND not in stale.tcomment
+    assert fill_traditional(catalogue, zh_hans, wagtail_convert()) == []  # a re-run: no churn

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from base.catalogues import CHECKED_BY_HAND, compile_stale, fill_traditional
+from base.catalogues import CHECKED_BY_HAND, compile_stale, write_traditional
 
 
 class Command(BaseCommand):
@@ -14,6 +14,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, roots, **options):
         for root in roots:
-            for path, count in fill_traditional(root):
+            for path, count in write_traditional(root):
                 self.stdout.write(f"{path}: {count} 条")
             compile_stale(root)
