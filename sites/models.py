@@ -211,9 +211,30 @@ class OrganisationPage(DerivedFieldsMixin, Page):
             raise
         except Http404:
             cascaded = find_cascaded(self, path_components)
-            if cascaded is None:
+            if cascaded is not None:
+                return RouteResult(self, kwargs={"cascaded": cascaded})
+            source = self.untranslated_route(request, path_components)
+            if source is None:
                 raise NotCascaded from None
-            return RouteResult(self, kwargs={"cascaded": cascaded})
+            return source
+
+    def untranslated_route(self, request, path_components):
+        """For a translation: the same path below the source organisation, for the pages
+        not translated yet (served as fallback copies, portal/fallback.py). None when
+        this is no translation, or the source has no such page either."""
+        if not path_components or not self.is_translation():
+            return None
+        source = (
+            OrganisationPage.objects.live()
+            .filter(translation_key=self.translation_key, locale_id=Locale.get_default().pk)
+            .first()
+        )
+        if source is None:
+            return None
+        try:
+            return source.route(request, path_components)
+        except Http404:
+            return None
 
     def serve(self, request, *args, cascaded=None, **kwargs):
         if cascaded is not None:
