@@ -6,8 +6,13 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
-from portal.i18n import SWITCHER_LABELS, content_language_codes, language_tag, page_language
-from portal.i18n import page_languages
+from portal.i18n import (
+    SWITCHER_LABELS,
+    content_language_codes,
+    language_tag,
+    page_language,
+    page_languages,
+)
 
 register = template.Library()
 
