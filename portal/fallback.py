@@ -11,8 +11,8 @@ then serves a fallback copy:
   converter, text nodes and the alt/title/aria-label/placeholder/description texts only;
   markup and links stay), `<html lang="zh-Hant">`, `<link rel="canonical">` to the
   source. The converted HTML of anonymous requests for public pages is kept in the
-  Django cache (shared by every process), keyed by page id, last_published_at, the content version (a publish
-  below changes a home's lists), host and path.
+  Django cache (shared by every process), keyed by page id, last_published_at, the
+  content version (a publish below changes a home's lists), host and path.
 - en: the page with the English chrome (the prefix activated English), a visible notice
   that it is shown in Chinese, and its content marked `lang="zh-Hans"`.
 """
