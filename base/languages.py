@@ -44,3 +44,28 @@ def localized_each(pages, model, language=None):
             version.card_lang = ""
         result.append(version)
     return result
+
+
+def localize_titles(pages, model, language=None):
+    """Show `pages` (originals, for display only) under their live translations' titles
+    in `language` (default: the active one), in one query; the untranslated ones get
+    `card_lang`. The pages keep their own URLs and paths."""
+    pages = [page for page in pages if page is not None]
+    versions = localized_each(pages, model, language)
+    for page, version in zip(pages, versions, strict=True):
+        if version is not page:
+            page.title = version.title
+            page.card_lang = ""
+    return pages
+
+
+def translated_titles(model, keys, language=None):
+    """{translation key: title} of the live translations into `language` (default: the
+    active one) of the pages with `keys`, in one query (none for the default language)."""
+    language = language or current_language()
+    if language == settings.LANGUAGE_CODE or not keys:
+        return {}
+    found = model.objects.live().filter(
+        locale__language_code=language, translation_key__in=list(keys)
+    )
+    return dict(found.values_list("translation_key", "title"))

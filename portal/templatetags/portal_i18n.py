@@ -5,6 +5,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from portal.i18n import (
     SWITCHER_LABELS,
@@ -13,6 +14,7 @@ from portal.i18n import (
     page_language,
     page_languages,
 )
+from portal.translation import VARIANTS, converter
 
 register = template.Library()
 
@@ -91,3 +93,22 @@ def html_lang(context, page=None):
     if getattr(page, "locale_id", None):
         return language_tag(page_language(page))
     return language_tag(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@register.filter
+def reader_text(value):
+    """Text that has no translation (a person's name, a question bank's questions) for
+    the reader: converted by OpenCC for zh-hant readers, as fallback copies are; as it
+    is otherwise (mark its element with {% source_lang %} for the others)."""
+    if value and translation.get_language() == "zh-hant":
+        return converter(VARIANTS[settings.PORTAL_OPENCC_VARIANT]).convert(str(value))
+    return value
+
+
+@register.simple_tag
+def source_lang():
+    """` lang="zh-Hans"` for an element holding such text on a page in another script
+    than Chinese (en), so readers and the walk know it is Chinese."""
+    if (translation.get_language() or settings.LANGUAGE_CODE).startswith("zh"):
+        return ""
+    return mark_safe(f' lang="{language_tag(settings.LANGUAGE_CODE)}"')
