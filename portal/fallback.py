@@ -132,6 +132,7 @@ def serve_fallback(serve, page, request, args, kwargs):
         return response
     config = VARIANTS[settings.PORTAL_OPENCC_VARIANT]
     response.content = convert_document(response.content.decode(), config).encode()
-    if key is not None:
+    # A page that handed out a CSRF token (study players) is this visitor's alone.
+    if key is not None and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         cache.set(key, response.content.decode(), CACHE_SECONDS)
     return response
