@@ -112,3 +112,13 @@ def source_lang():
     if (translation.get_language() or settings.LANGUAGE_CODE).startswith("zh"):
         return ""
     return mark_safe(f' lang="{language_tag(settings.LANGUAGE_CODE)}"')
+
+
+OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "en": "en_US"}
+
+
+@register.simple_tag(takes_context=True)
+def og_locale(context, page=None):
+    """og:locale for the language <html lang> names."""
+    tag = html_lang(context, page)
+    return OG_LOCALES.get(tag, tag.replace("-", "_"))

@@ -39,6 +39,9 @@ def head(client, url):
     lang = re.search(r'<html lang="([^"]+)"', html).group(1)
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
     alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+    og = re.search(r'<meta property="og:locale" content="([^"]+)">', html)
+    if og:
+        assert og.group(1) == {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "en": "en_US"}[lang]
     return response.status_code, lang, title, alternates
 
 
