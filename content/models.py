@@ -10,8 +10,9 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from sites.models import ColumnPage, DerivedFieldsMixin, OrganisationPage
 
@@ -397,7 +398,10 @@ class AlbumPage(ChannelFieldsMixin, Page):
         return list(self.photos.select_related("image").order_by("sort_order"))
 
 
-class AlbumPhoto(Orderable):
+class AlbumPhoto(TranslatableMixin, Orderable):
+    """A photo of an album. Translatable with its album: the caption is text, the image
+    is the same in every language."""
+
     page = ParentalKey(AlbumPage, on_delete=models.CASCADE, related_name="photos")
     image = models.ForeignKey(
         "wagtailimages.Image", verbose_name="照片", on_delete=models.CASCADE, related_name="+"
@@ -405,7 +409,8 @@ class AlbumPhoto(Orderable):
     caption = models.CharField("说明", max_length=200, blank=True)
 
     panels = [FieldPanel("image"), FieldPanel("caption")]
+    override_translatable_fields = [SynchronizedField("image")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = "照片"
         verbose_name_plural = "照片"

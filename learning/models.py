@@ -11,7 +11,8 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail_localize.fields import SynchronizedField
 
 from base.pictures import attach_pictures
 from base.slugs import PortalPageForm
@@ -188,15 +189,19 @@ class AudiobookPage(Page):
         return " ".join(f"{c.title} {c.transcript}" for c in self.chapters.all())
 
 
-class AudiobookChapter(Orderable):
+class AudiobookChapter(TranslatableMixin, Orderable):
+    """A chapter of an audiobook, translatable with it: title and transcript are text,
+    the audio is the same in every language."""
+
     book = ParentalKey(AudiobookPage, on_delete=models.CASCADE, related_name="chapters")
     title = models.CharField("章节标题", max_length=120)
     audio = media_field("音频", "audio")
     transcript = models.TextField("文字稿", blank=True)
 
     panels = [FieldPanel("title"), FieldPanel("audio"), FieldPanel("transcript")]
+    override_translatable_fields = [SynchronizedField("audio")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = "章节"
 
     def __str__(self):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from base.languages import translated_titles
 from sites.models import OrganisationPage
 from sites.tree import ancestor_paths
 
@@ -43,10 +44,16 @@ class Organisations:
     @classmethod
     def above(cls, paths):
         wanted = {p for path in paths if path for p in ancestor_paths(path, inclusive=True)}
-        rows = OrganisationPage.objects.filter(path__in=wanted).values_list(
-            "path", "title", "kind", "code"
+        rows = list(
+            OrganisationPage.objects.filter(path__in=wanted).values_list(
+                "path", "title", "kind", "code", "translation_key"
+            )
         )
-        return cls({path: (title, kind, code) for path, title, kind, code in rows})
+        # In the visitor's language where the organisation is translated.
+        titles = translated_titles(OrganisationPage, {row[-1] for row in rows})
+        return cls(
+            {path: (titles.get(key, title), kind, code) for path, title, kind, code, key in rows}
+        )
 
     def chain(self, path):
         """[(path, title, kind, code)] from the top down to `path` itself."""

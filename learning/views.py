@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from base import svg_charts
+from base.languages import localize_titles
 from search.views import site_organisation
 from sites.models import OrganisationPage
 
@@ -43,6 +44,8 @@ def resume_links(rows):
 @login_required
 def my_study(request):
     member = MemberProfile.objects.filter(user=request.user).select_related("branch").first()
+    if member is not None:
+        localize_titles([member.branch], OrganisationPage)
     days = study_record.daily_points(request.user)
     today = study_record.today_by_rule(request.user)
     rows = list(progress.resume_points(request.user, 20))
@@ -89,6 +92,7 @@ def ranking(request):
         [org.path, anchor, *(r["branch_path"] for r in rows), viewer and viewer.branch.path]
     )
     shown = rankings.present(rows, scope, viewer, orgs)
+    localize_titles([org], OrganisationPage)
     own_chain = viewer is not None and anchor == viewer.branch.path
     mine = None
     if viewer and scope == "members" and not any(r["mine"] for r in shown):
@@ -105,7 +109,9 @@ def ranking(request):
             "scope_label": SCOPES[scope],
             "period_label": PERIODS[period],
             "orgs": rankings.scope_choices(anchor, orgs, own=own_chain),
-            "below": org.child_organisations() if org.kind != "branch" else [],
+            "below": localize_titles(
+                org.child_organisations() if org.kind != "branch" else [], OrganisationPage
+            ),
             "rows": shown,
             "viewer": viewer,
             "my_rank": mine,

@@ -8,7 +8,12 @@ DEFAULT_PORTAL_NAME = gettext_noop("党建引领 红色门户")
 
 
 def portal(request):
+    fallback = getattr(request, "content_fallback", None)
     return {
         "portal_name": gettext(settings.WAGTAIL_SITE_NAME),
         "large_font": request.COOKIES.get(LARGE_FONT_COOKIE) == "large",
+        # A fallback copy (portal/fallback.py); `content_lang`: the lang attribute of its
+        # content when it is shown untranslated (en), so the English chrome stays English.
+        "content_fallback": fallback,
+        "content_lang": fallback.lang if fallback is not None and not fallback.converted else "",
     }

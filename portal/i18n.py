@@ -12,9 +12,9 @@ from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
 from wagtail.models import Locale
 from wagtail.signals import copy_for_translation_done
 
-# BCP 47 tags for <html lang> and hreflang, and the switcher's labels (each in its own
-# language, so a reader finds theirs).
-LANGUAGE_TAGS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
+from base.languages import language_tag
+
+# The switcher's labels (each in its own language, so a reader finds theirs).
 SWITCHER_LABELS = {"zh-hans": "简体", "zh-hant": "繁體", "en": "English"}
 
 
@@ -29,10 +29,6 @@ def ensure_locales():
     Locale.objects.bulk_create(
         Locale(language_code=code) for code in content_language_codes() if code not in existing
     )
-
-
-def language_tag(code):
-    return LANGUAGE_TAGS.get(code, code)
 
 
 _codes_by_locale_id = {}

@@ -61,3 +61,27 @@ class OpenCCTranslator(BaseMachineTranslator):
             string: StringValue.from_translated_html(convert_html(string.data, self.config))
             for string in strings
         }
+
+
+class HandWrittenTranslator(BaseMachineTranslator):
+    """Translations written by hand, as {source text: translation} (OPTIONS["strings"]),
+    into OPTIONS["target"] (default en): what the demo uses to give the English site its
+    titles. Strings it has no translation for are left out, so they stay in the source
+    language (wagtail-localize falls back to the source text)."""
+
+    display_name = "Hand-written"
+
+    def __init__(self, options):
+        super().__init__(options)
+        self.strings = dict(self.options.get("strings", {}))
+        self.target = self.options.get("target", "en")
+
+    def can_translate(self, source_locale, target_locale):
+        return target_locale.language_code == self.target
+
+    def translate(self, source_locale, target_locale, strings):
+        return {
+            string: StringValue.from_plaintext(self.strings[string.data])
+            for string in strings
+            if string.data in self.strings
+        }

@@ -27,8 +27,6 @@ urlpatterns = [
     path("api/live/", include("livestream.urls")),
     path("api/v2/", api_router.urls),
     path("api/", api.urls),
-    path("directory/", site_views.directory, name="site_directory"),
-    path("search/", search_views.search_page, name="search"),
     path("a11y/font/", views.font_size, name="font_size"),
     path("healthz/", health.healthz, name="healthz"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
@@ -51,9 +49,12 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
 
 # Pages: zh-hans at the URLs they always had, translations under /zh-hant/ and /en/. The
-# members' own pages (sign in, my study, rankings, quizzes) too, so that a link from an
-# English page (`{% url %}` adds the active prefix) stays English.
+# site directory, search and the members' own pages (sign in, my study, rankings,
+# quizzes) too, so that a link from an English page (`{% url %}` adds the active prefix)
+# stays English.
 urlpatterns += i18n_patterns(
+    path("directory/", site_views.directory, name="site_directory"),
+    path("search/", search_views.search_page, name="search"),
     path("login/", learning_views.MemberLoginView.as_view(), name="member_login"),
     path("logout/", LogoutView.as_view(), name="member_logout"),
     path("learning/", include("learning.urls")),  # me/, ranking/, quiz/… (pages stay Wagtail's)

@@ -12,7 +12,7 @@ from django.db import models
 from django.http import Http404
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Collection, Locale, Orderable, Page
+from wagtail.models import Collection, Locale, Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField
@@ -108,9 +108,23 @@ class OrganisationPage(DerivedFieldsMixin, Page):
         ),
     ]
     promote_panels = [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("search_description")]
-    # wagtail-localize: the code (site hostname, path, groups) and the phone number are the
-    # same in every language; everything else textual is translated.
-    override_translatable_fields = [SynchronizedField("code"), SynchronizedField("contact_phone")]
+    # wagtail-localize: facts are the same in every language and follow the source on
+    # every sync (the code: site hostname, path, groups); the text (title, intro, address,
+    # leaders' names and roles) is translated.
+    override_translatable_fields = [
+        SynchronizedField(name)
+        for name in (
+            "code",
+            "kind",
+            "member_count",
+            "probationary_member_count",
+            "activist_count",
+            "contact_phone",
+            "contact_email",
+            "latitude",
+            "longitude",
+        )
+    ]
 
     search_fields = Page.search_fields + [
         index.SearchField("code"),
@@ -197,9 +211,30 @@ class OrganisationPage(DerivedFieldsMixin, Page):
             raise
         except Http404:
             cascaded = find_cascaded(self, path_components)
-            if cascaded is None:
+            if cascaded is not None:
+                return RouteResult(self, kwargs={"cascaded": cascaded})
+            source = self.untranslated_route(request, path_components)
+            if source is None:
                 raise NotCascaded from None
-            return RouteResult(self, kwargs={"cascaded": cascaded})
+            return source
+
+    def untranslated_route(self, request, path_components):
+        """For a translation: the same path below the source organisation, for the pages
+        not translated yet (served as fallback copies, portal/fallback.py). None when
+        this is no translation, or the source has no such page either."""
+        if not path_components or not self.is_translation():
+            return None
+        source = (
+            OrganisationPage.objects.live()
+            .filter(translation_key=self.translation_key, locale_id=Locale.get_default().pk)
+            .first()
+        )
+        if source is None:
+            return None
+        try:
+            return source.route(request, path_components)
+        except Http404:
+            return None
 
     def serve(self, request, *args, cascaded=None, **kwargs):
         if cascaded is not None:
@@ -216,7 +251,10 @@ class OrganisationPage(DerivedFieldsMixin, Page):
         return context
 
 
-class OrganisationLeader(Orderable):
+class OrganisationLeader(TranslatableMixin, Orderable):
+    """A member of an organisation's leadership. Translatable with its organisation:
+    name and role are text, the photo is a fact (the same in every language)."""
+
     organisation = ParentalKey(OrganisationPage, on_delete=models.CASCADE, related_name="leaders")
     name = models.CharField("姓名", max_length=64)
     role = models.CharField("职务", max_length=64)
@@ -230,8 +268,9 @@ class OrganisationLeader(Orderable):
     )
 
     panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("photo")]
+    override_translatable_fields = [SynchronizedField("photo")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = "领导班子成员"
         verbose_name_plural = "领导班子成员"
 

@@ -5,11 +5,33 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.template.response import TemplateResponse
 
+from base.languages import localized_each
+
 from .forms import DirectorySearchForm
 from .kinds import OrganisationKind
 from .models import OrganisationPage
 
 PAGE_SIZE = 50
+
+
+def in_current_language(organisations):
+    """The directory's results in the visitor's language where translated (else in
+    theirs, with `card_lang`), each with its parent's name the same way: two queries."""
+    parents = localized_each(
+        [
+            OrganisationPage(title=org.parent_title, translation_key=org.parent_key)
+            for org in organisations
+            if org.parent_key
+        ],
+        OrganisationPage,
+    )
+    parent_titles = {parent.translation_key: parent for parent in parents}
+    results = localized_each(organisations, OrganisationPage)
+    for original, result in zip(organisations, results, strict=True):
+        parent = parent_titles.get(original.parent_key)
+        result.parent_title = parent.title if parent else ""
+        result.parent_lang = parent.card_lang if parent else ""
+    return results
 
 
 def directory(request):
@@ -26,13 +48,17 @@ def directory(request):
         )
     if kind in OrganisationKind.values:
         organisations = organisations.filter(kind=kind)
-    parent_title = OrganisationPage.objects.filter(
+    parent = OrganisationPage.objects.filter(
         path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrganisationPage.steplen)
-    ).values("title")[:1]
+    )
     organisations = organisations.only(
-        "id", "title", "code", "kind", "depth", "path", "url_path", "locale"
-    ).annotate(parent_title=Subquery(parent_title))
+        "id", "title", "code", "kind", "depth", "path", "url_path", "locale", "translation_key"
+    ).annotate(
+        parent_title=Subquery(parent.values("title")[:1]),
+        parent_key=Subquery(parent.values("translation_key")[:1]),
+    )
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = in_current_language(list(page.object_list))
     filters = {name: value for name, value in (("q", query), ("kind", kind)) if value}
     return TemplateResponse(
         request,

@@ -401,9 +401,11 @@ ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "1"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Language and time --------------------------------------------------------------
-# Chinese first: no Accept-Language negotiation, so an English browser still gets zh-hans.
-# Admin users can pick another language in their account settings; public translations
-# (zh-hant, en) come with wagtail-localize.
+# Chinese first: zh-hans at the URLs without a prefix. A visitor's first request follows
+# the browser's Accept-Language (zh-TW/zh-HK/zh-Hant → /zh-hant/…, en → /en/…), their own
+# choice (the switcher, remembered in the django_language cookie) wins afterwards
+# (portal/language_choice.py). Admin users pick their language in their account
+# settings; public translations (zh-hant, en) come with wagtail-localize.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
@@ -421,12 +423,17 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 # Content in three locales (portal/i18n.py). zh-hans pages keep their URLs; translations
 # are served under /zh-hant/... and /en/... (i18n_patterns in portal/urls.py, without a
 # prefix for the default language). LocaleMiddleware takes the language from that prefix
-# only: with no prefix it activates LANGUAGE_CODE, never the browser's Accept-Language.
+# only: with no prefix it activates LANGUAGE_CODE; the browser's Accept-Language and the
+# visitor's cookie only choose where the first request is redirected (language_choice).
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
     "django.middleware.locale.LocaleMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("sites.hosts.KnownHostMiddleware") + 1,
+    "portal.language_choice.LanguageChoiceMiddleware",
 )
 # A language prefix can never be an organisation code (/en/ must stay the English site).
 PORTAL_RESERVED_CODES += ["zh", *(code for code, _ in LANGUAGES)]

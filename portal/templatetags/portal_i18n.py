@@ -1,26 +1,124 @@
-"""{% load portal_i18n %}: the page's language versions for the switcher and hreflang."""
+"""{% load portal_i18n %}: the language versions of a page or view for the switcher and
+hreflang, and <html lang>."""
 
 from django import template
+from django.conf import settings
+from django.urls import translate_url
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
-from portal.i18n import language_tag, page_language, page_languages
+from portal.i18n import (
+    SWITCHER_LABELS,
+    content_language_codes,
+    language_tag,
+    page_language,
+    page_languages,
+)
+from portal.translation import VARIANTS, converter
 
 register = template.Library()
 
 
+def with_switch_urls(versions):
+    """The switcher's link to the zh-hans version says it is a choice (?lang=, stored by
+    portal.language_choice); the prefixed ones are choices by their prefix."""
+    for version in versions:
+        url = version["url"]
+        if version["code"] == settings.LANGUAGE_CODE:
+            url += ("&" if "?" in url else "?") + f"lang={settings.LANGUAGE_CODE}"
+        version["switch_url"] = url
+    return versions
+
+
+def view_languages(request):
+    """A view outside the page tree (search, directory, study, sign-in): its URL in each
+    language, when it is one of the views under the language prefixes."""
+    path = request.get_full_path()
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    versions = []
+    for code in content_language_codes():
+        url = translate_url(path, code)
+        if url == path and code != current:
+            return []  # not a translatable URL
+        versions.append(
+            {
+                "code": code,
+                "tag": language_tag(code),
+                "label": SWITCHER_LABELS.get(code, code),
+                "url": url,
+                "full_url": request.build_absolute_uri(url),
+                "current": code == current,
+            }
+        )
+    return versions
+
+
 @register.simple_tag(takes_context=True)
-def language_versions(context, page):
-    """Live language versions of `page`; empty for a page without translations, so
-    templates show neither a switcher nor hreflang links for it."""
+def language_versions(context, page=None):
+    """Language versions of `page` (live ones), or of the current view when there is no
+    page; empty when there is only one, so templates show neither a switcher nor hreflang
+    links. A fallback copy (portal.fallback) is listed as the current entry, `fallback`,
+    and is no alternate of its own."""
+    request = context.get("request")
     if page is None or not getattr(page, "pk", None) or not hasattr(page, "get_translations"):
-        return []
-    versions = page_languages(page, context.get("request"))
-    return versions if len(versions) > 1 else []
+        versions = view_languages(request) if request is not None else []
+        return with_switch_urls(versions) if len(versions) > 1 else []
+    versions = page_languages(page, request)
+    fallback = getattr(request, "content_fallback", None)
+    if fallback is not None:
+        versions = [{**version, "current": False} for version in versions]
+        versions.append(
+            {
+                "code": fallback.language,
+                "tag": language_tag(fallback.language),
+                "label": SWITCHER_LABELS.get(fallback.language, fallback.language),
+                "url": request.get_full_path(),
+                "full_url": request.build_absolute_uri(),
+                "current": True,
+                "fallback": True,
+            }
+        )
+        order = content_language_codes()
+        versions.sort(key=lambda version: order.index(version["code"]))
+    return with_switch_urls(versions) if len(versions) > 1 else []
+
+
+@register.simple_tag(takes_context=True)
+def html_lang(context, page=None):
+    """<html lang>: a fallback copy's language, else the page's locale, else the active
+    language."""
+    fallback = getattr(context.get("request"), "content_fallback", None)
+    if fallback is not None:
+        return language_tag(fallback.language)
+    if getattr(page, "locale_id", None):
+        return language_tag(page_language(page))
+    return language_tag(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@register.filter
+def reader_text(value):
+    """Text that has no translation (a person's name, a question bank's questions) for
+    the reader: converted by OpenCC for zh-hant readers, as fallback copies are; as it
+    is otherwise (mark its element with {% source_lang %} for the others)."""
+    if value and translation.get_language() == "zh-hant":
+        return converter(VARIANTS[settings.PORTAL_OPENCC_VARIANT]).convert(str(value))
+    return value
 
 
 @register.simple_tag
-def html_lang(page=None):
-    """<html lang>: the page's locale, else the active language."""
-    if getattr(page, "locale_id", None):
-        return language_tag(page_language(page))
-    return language_tag(translation.get_language() or "zh-hans")
+def source_lang():
+    """` lang="zh-Hans"` for an element holding such text on a page in another script
+    than Chinese (en), so readers and the walk know it is Chinese."""
+    if (translation.get_language() or settings.LANGUAGE_CODE).startswith("zh"):
+        return ""
+    return mark_safe(f' lang="{language_tag(settings.LANGUAGE_CODE)}"')
+
+
+OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "en": "en_US"}
+
+
+@register.simple_tag(takes_context=True)
+def og_locale(context, page=None):
+    """og:locale for the language <html lang> names."""
+    tag = html_lang(context, page)
+    return OG_LOCALES.get(tag, tag.replace("-", "_"))
