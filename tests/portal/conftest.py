@@ -1,6 +1,13 @@
+import os
+import shutil
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
 
 from tests.redis_server import redis_binary, running_redis
+
+PROJECT = Path(django_settings.BASE_DIR)
 
 
 def redis_caches(url):
@@ -25,3 +32,18 @@ def redis_server(settings):
         settings.CACHES = redis_caches(server.url)
         yield server
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture
+def project_copy(tmp_path, settings):
+    """The project as makemessages sees it, with a copy of locale/ to write into."""
+    if shutil.which("xgettext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("GNU gettext (xgettext) is missing: .ci/run installs it")
+        pytest.skip("GNU gettext (xgettext) not installed")
+    for item in PROJECT.iterdir():
+        if not item.name.startswith(".") and item.name not in ("locale", "var"):
+            (tmp_path / item.name).symlink_to(item)
+    shutil.copytree(PROJECT / "locale", tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    return tmp_path

@@ -6,11 +6,10 @@ import polib
 
 from base.catalogues import CHECKED_BY_HAND
 from portal import catalogues
-from tests.portal.test_languages import project_copy  # noqa: F401  (fixture)
 
 
 def test_update_catalogues_keeps_marked_hand_corrections_and_regenerates_the_rest(
-    project_copy,  # noqa: F811
+    project_copy,
 ):
     path = catalogues.catalogue_path(project_copy / "locale", catalogues.TRADITIONAL)
     hant = catalogues.load(path)

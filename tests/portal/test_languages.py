@@ -16,9 +16,7 @@ is left out. Both walks list the templates they rendered and fail on a public te
 they did not reach.
 """
 
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -116,21 +114,6 @@ def keys(catalogue):
 
 def translations(entry):
     return list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
-
-
-@pytest.fixture
-def project_copy(tmp_path, settings):
-    """The project as makemessages sees it, with a copy of locale/ to write into."""
-    if shutil.which("xgettext") is None:
-        if os.environ.get("CI"):
-            pytest.fail("GNU gettext (xgettext) is missing: .ci/run installs it")
-        pytest.skip("GNU gettext (xgettext) not installed")
-    for item in BASE.iterdir():
-        if not item.name.startswith(".") and item.name not in ("locale", "var"):
-            (tmp_path / item.name).symlink_to(item)
-    shutil.copytree(BASE / "locale", tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
-    return tmp_path
 
 
 def test_catalogues_hold_every_string_of_the_code(project_copy):
