@@ -447,6 +447,11 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
     f"http://{PORTAL_DOMAIN}" + ("" if PORTAL_PORT == 80 else f":{PORTAL_PORT}"),
 )
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Wagtail 8 autosaves the page editor every half second after a change, as a draft
+# revision: opening the image chooser (which touches the form) already saved one, and a
+# branch secretary found a draft they never meant to keep. Off: a draft is saved when the
+# editor presses 保存草稿 (or submits).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILDOCS_EXTENSIONS = [
     *["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "odt", "zip"],
     *["mp4", "webm"],  # short clips for the screen channel
