@@ -19,6 +19,12 @@ from .blocks import BodyBlock
 from .channels import ChannelFieldsMixin
 from .levels import LIBRARY_LEVELS, DirectiveLevel
 
+# The help of a page's cover chooser: 自动校对 rejects a cover without 图片说明, which the
+# image form asks for (base/image_forms.py).
+COVER_HELP = gettext_lazy(
+    "封面图片必须有图片说明（替代文字）：上传或编辑图片时填写，否则自动校对不通过。"
+)
+
 
 class DirectiveIndexPage(ColumnPage):
     """A directive column. With a level it lists that level's directives visible here
@@ -255,7 +261,7 @@ class ArticlePage(ChannelFieldsMixin, Page):
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("date"), FieldPanel("author"), FieldPanel("source")]),
-        FieldRowPanel([FieldPanel("cover"), FieldPanel("headline")]),
+        FieldRowPanel([FieldPanel("cover", help_text=COVER_HELP), FieldPanel("headline")]),
         FieldPanel("summary"),
         FieldPanel("body"),
     ]
