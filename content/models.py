@@ -13,7 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from sites.models import ColumnPage, DerivedFieldsMixin, OrganisationPage
+from sites.models import ColumnPage, DerivedFieldsMixin, OfferedByColumnPurpose, OrganisationPage
 
 from .blocks import BodyBlock
 from .channels import ChannelFieldsMixin
@@ -232,7 +232,7 @@ class PinnedDirective(Orderable):
                 raise ValidationError({"directive": "只能置顶本组织或上级组织的文件。"})
 
 
-class ArticlePage(ChannelFieldsMixin, Page):
+class ArticlePage(OfferedByColumnPurpose, ChannelFieldsMixin, Page):
     """News / 动态 item of an organisation column."""
 
     date = models.DateTimeField("发布日期", default=timezone.now)
@@ -285,7 +285,7 @@ class ArticlePage(ChannelFieldsMixin, Page):
         ]
 
 
-class NoticePage(ChannelFieldsMixin, Page):
+class NoticePage(OfferedByColumnPurpose, ChannelFieldsMixin, Page):
     """通知公告: shown until it expires."""
 
     date = models.DateTimeField("发布日期", default=timezone.now)
@@ -312,7 +312,7 @@ class NoticePage(ChannelFieldsMixin, Page):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
-class DisclosurePage(ChannelFieldsMixin, Page):
+class DisclosurePage(OfferedByColumnPurpose, ChannelFieldsMixin, Page):
     """党务公开 item: a category and the period it covers."""
 
     class Category(models.TextChoices):
