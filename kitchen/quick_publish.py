@@ -22,7 +22,8 @@ What it does, in the order the view calls it:
   each finding with the field it concerns and what to change.
 - `submit(...)`: what 提交审核 in the page editor does — add the page as a draft, save a
   revision as the user, start the organisation's workflow — then the column is
-  remembered for the user's next visit (QuickPublishChoice, in the database).
+  remembered for the user's next visit (QuickPublishChoice, in the database); what came of
+  it is kitchen/review_messages.outcome_of, as the page editor says it.
 
 When proofreading (or the form) finds something, nothing is created: no page, no revision,
 no workflow. The photos already checked are kept as images of the organisation's
@@ -40,7 +41,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
-from wagtail.models import GroupPagePermission, WorkflowState
+from wagtail.models import GroupPagePermission
 
 from base.slugs import slug_for_title
 from content.models import ArticlePage, DisclosurePage
@@ -396,38 +397,3 @@ def attempt(user, org, data, files):
 
 def pad(values, length, filler=""):
     return (list(values) + [filler] * length)[:length]
-
-
-# --- after submitting -------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    """What happened to a page, said plainly: submitted (and to whom), sent back by
-    proofreading, published, or a draft."""
-
-    state: str  # "submitted", "rejected", "live", "draft"
-    workflow: str = ""
-    task: str = ""
-    comment: str = ""
-
-
-def outcome_of(page):
-    if page.live and not page.has_unpublished_changes:
-        return Outcome("live")
-    state = (
-        WorkflowState.objects.for_instance(page)
-        .select_related("workflow", "current_task_state__task")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if state is None:
-        return Outcome("draft")
-    task_state = state.current_task_state
-    task = task_state.task.name if task_state else ""
-    if state.status == WorkflowState.STATUS_IN_PROGRESS:
-        return Outcome("submitted", state.workflow.name, task)
-    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        comment = task_state.get_comment() if task_state else ""
-        return Outcome("rejected", state.workflow.name, task, comment)
-    return Outcome("draft", state.workflow.name)
