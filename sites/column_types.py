@@ -39,6 +39,7 @@ STRUCTURAL = frozenset(
     {
         "orgs.ColumnPage",
         "orgs.OrganisationPage",
+        "portal.PortalHomePage",
         "content.DirectiveIndexPage",
         "learning.CourseIndexPage",
     }

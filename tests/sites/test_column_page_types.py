@@ -8,11 +8,13 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from content.models import ArticlePage, DirectiveIndexPage
 from sites.column_types import PAGE_TYPES, STRUCTURAL, offered
 from sites.models import ColumnPage
+from sites.skeleton import _parse_columns
 from tests.factories import UserFactory
 from tests.sites.factories import column
 
@@ -141,3 +143,20 @@ def test_the_data_migration_sets_purposes_from_the_skeleton_slugs(branch):
     library = ColumnPage.objects.child_of(column(branch, "topics")).get(slug="central")
     assert library.purpose == "files" and column(branch, "directives").purpose == "files"
     assert column(branch, "profile").purpose == "general"
+
+
+def test_a_skeleton_purpose_is_checked_and_inherited():
+    [news] = _parse_columns(
+        [
+            {
+                "slug": "news",
+                "title": "动态",
+                "purpose": "news",
+                "children": [{"slug": "a", "title": "甲"}],
+            }
+        ],
+        "test.yaml",
+    )
+    assert news.purpose == "news" and news.children[0].purpose == "news"
+    with pytest.raises(ImproperlyConfigured, match="unknown purpose"):
+        _parse_columns([{"slug": "x", "title": "乙", "purpose": "gossip"}], "test.yaml")
