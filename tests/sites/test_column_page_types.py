@@ -160,3 +160,12 @@ def test_a_skeleton_purpose_is_checked_and_inherited():
     assert news.purpose == "news" and news.children[0].purpose == "news"
     with pytest.raises(ImproperlyConfigured, match="unknown purpose"):
         _parse_columns([{"slug": "x", "title": "乙", "purpose": "gossip"}], "test.yaml")
+
+
+def test_only_superusers_see_the_purpose_in_a_columns_form(client, branch, editor):
+    url = reverse("wagtailadmin_pages:edit", args=[column(branch, "news").pk])
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200 and 'name="purpose"' not in response.content.decode()
+    client.force_login(UserFactory(username="types-root-2", is_superuser=True))
+    assert 'name="purpose"' in client.get(url).content.decode()
