@@ -14,11 +14,17 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from sites.models import ColumnPage, DerivedFieldsMixin, OrganisationPage
+from sites.models import ColumnPage, DerivedFieldsMixin, OfferedByColumnPurpose, OrganisationPage
 
 from .blocks import BodyBlock
 from .channels import ChannelFieldsMixin
 from .levels import LIBRARY_LEVELS, DirectiveLevel
+
+# The help of a page's cover chooser: 自动校对 rejects a cover without 图片说明, which the
+# image form asks for (base/image_forms.py).
+COVER_HELP = gettext_lazy(
+    "封面图片必须有图片说明（替代文字）：上传或编辑图片时填写，否则自动校对不通过。"
+)
 
 
 class DirectiveIndexPage(ColumnPage):
@@ -227,7 +233,7 @@ class PinnedDirective(Orderable):
                 raise ValidationError({"directive": "只能置顶本组织或上级组织的文件。"})
 
 
-class ArticlePage(ChannelFieldsMixin, Page):
+class ArticlePage(OfferedByColumnPurpose, ChannelFieldsMixin, Page):
     """News / 动态 item of an organisation column."""
 
     date = models.DateTimeField("发布日期", default=timezone.now)
@@ -256,7 +262,7 @@ class ArticlePage(ChannelFieldsMixin, Page):
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("date"), FieldPanel("author"), FieldPanel("source")]),
-        FieldRowPanel([FieldPanel("cover"), FieldPanel("headline")]),
+        FieldRowPanel([FieldPanel("cover", help_text=COVER_HELP), FieldPanel("headline")]),
         FieldPanel("summary"),
         FieldPanel("body"),
     ]
@@ -280,7 +286,7 @@ class ArticlePage(ChannelFieldsMixin, Page):
         ]
 
 
-class NoticePage(ChannelFieldsMixin, Page):
+class NoticePage(OfferedByColumnPurpose, ChannelFieldsMixin, Page):
     """通知公告: shown until it expires."""
 
     date = models.DateTimeField("发布日期", default=timezone.now)
@@ -307,7 +313,7 @@ class NoticePage(ChannelFieldsMixin, Page):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
-class DisclosurePage(ChannelFieldsMixin, Page):
+class DisclosurePage(OfferedByColumnPurpose, ChannelFieldsMixin, Page):
     """党务公开 item: a category and the period it covers."""
 
     class Category(models.TextChoices):

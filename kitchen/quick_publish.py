@@ -5,12 +5,12 @@ What it does, in the order the view calls it:
 - `organisations_for(user)`: the organisations the user may add pages to (the subtree rule:
   the organisations at and below the pages their groups hold "add" on; all for
   superusers), in the default language only.
-- `columns_for(org)`: the organisation's own columns that take one kind of item — its 动态
-  column (支部动态, 社区动态 …, skeleton slug `news`) and every plain column below it
-  (两学一做 › 学习方案 …) take 文章 (ArticlePage), 党务公开 (`disclosure`) takes 公开事项
-  (DisclosurePage), 通知公告 (`notices`) takes 通知 (NoticePage). A column is recognised by
-  the slug its skeleton gave its top column (sites/skeletons/*.yaml), which editors may
-  rename but not re-slug; a sibling's or a parent's column is never among them.
+- `columns_for(org)`: the organisation's own columns that take one kind of item, by their
+  purpose (ColumnPage.purpose, set by the skeletons): its 动态 column (支部动态, 社区动态 …)
+  and the columns below it (两学一做 › 学习方案 …) take 文章 (ArticlePage), 党务公开 takes
+  公开事项 (DisclosurePage), 通知公告 takes 通知 (NoticePage) — the first page type of the
+  purpose in sites/column_types.py, the table the page editor's rule reads too. A
+  sibling's or a parent's column is never among them.
 - `save_photos(...)`: each photo through Wagtail's own image form (format, size and pixel
   limits, collection permission), into the organisation's collection, its 图片说明 stored
   as the image's title and description (description is Wagtail's alt text, which 自动校对
@@ -22,7 +22,8 @@ What it does, in the order the view calls it:
   each finding with the field it concerns and what to change.
 - `submit(...)`: what 提交审核 in the page editor does — add the page as a draft, save a
   revision as the user, start the organisation's workflow — then the column is
-  remembered for the user's next visit (QuickPublishChoice, in the database).
+  remembered for the user's next visit (QuickPublishChoice, in the database); what came of
+  it is kitchen/review_messages.outcome_of, as the page editor says it.
 
 When proofreading (or the form) finds something, nothing is created: no page, no revision,
 no workflow. The photos already checked are kept as images of the organisation's
@@ -32,6 +33,7 @@ lost; an abandoned attempt leaves them in the collection's media library.
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -39,10 +41,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
-from wagtail.models import GroupPagePermission, WorkflowState
+from wagtail.models import GroupPagePermission
 
 from base.slugs import slug_for_title
-from content.models import ArticlePage, DisclosurePage, NoticePage
+from content.models import ArticlePage, DisclosurePage
+from sites.column_types import ColumnPurpose, item_type
 from sites.models import ColumnPage, OrganisationAccess, OrganisationPage
 from sites.tree import below_path_q
 
@@ -50,8 +53,8 @@ from .models import LexiconTerm, QuickPublishChoice
 from .proofreading import check
 from .quick_publish_forms import MAX_PHOTOS, QuickPublishForm, captions
 
-# Skeleton slug of an organisation's top column -> the page type its columns take.
-COLUMN_TYPES = {"news": ArticlePage, "disclosure": DisclosurePage, "notices": NoticePage}
+# The purposes of the columns 快速发布 posts into (each takes its purpose's item type).
+QUICK_PURPOSES = (ColumnPurpose.NEWS, ColumnPurpose.DISCLOSURE, ColumnPurpose.NOTICES)
 
 
 # --- where the user may post ------------------------------------------------------------
@@ -99,28 +102,21 @@ def columns_for(org):
     """The organisation's own columns that take articles, notices or disclosure items, in
     tree order, each with its page type."""
     steplen = OrganisationPage.steplen
-    tops = {
+    pages = {
         page.path: page
-        for page in ColumnPage.objects.filter(
-            below_path_q(org.path), depth=org.depth + 1, slug__in=COLUMN_TYPES
-        ).exact_type(ColumnPage)
+        for page in ColumnPage.objects.filter(below_path_q(org.path), purpose__in=QUICK_PURPOSES)
+        .exact_type(ColumnPage)
+        .order_by("path")
     }
-    if not tops:
-        return []
-    below = Q(pk__in=[])
-    for path in tops:
-        below |= below_path_q(path)
-    pages = {page.path: page for page in ColumnPage.objects.filter(below).exact_type(ColumnPage)}
-    pages.update(tops)
     first = (org.depth + 1) * steplen
     columns = []
-    for path in sorted(pages):
+    for path, page in pages.items():
         chain = [path[:end] for end in range(first, len(path) + 1, steplen)]
         if not all(p in pages for p in chain):
-            continue  # below a page that is not a plain column
+            continue  # below a page that is not such a column (a child organisation …)
         names = [pages[p].title for p in chain]
-        model = COLUMN_TYPES[tops[path[:first]].slug]
-        columns.append(Column(pages[path], " › ".join(names), model))
+        model = apps.get_model(item_type(page.purpose))
+        columns.append(Column(page, " › ".join(names), model))
     return columns
 
 
@@ -401,38 +397,3 @@ def attempt(user, org, data, files):
 
 def pad(values, length, filler=""):
     return (list(values) + [filler] * length)[:length]
-
-
-# --- after submitting -------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    """What happened to a page, said plainly: submitted (and to whom), sent back by
-    proofreading, published, or a draft."""
-
-    state: str  # "submitted", "rejected", "live", "draft"
-    workflow: str = ""
-    task: str = ""
-    comment: str = ""
-
-
-def outcome_of(page):
-    if page.live and not page.has_unpublished_changes:
-        return Outcome("live")
-    state = (
-        WorkflowState.objects.for_instance(page)
-        .select_related("workflow", "current_task_state__task")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if state is None:
-        return Outcome("draft")
-    task_state = state.current_task_state
-    task = task_state.task.name if task_state else ""
-    if state.status == WorkflowState.STATUS_IN_PROGRESS:
-        return Outcome("submitted", state.workflow.name, task)
-    if state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-        comment = task_state.get_comment() if task_state else ""
-        return Outcome("rejected", state.workflow.name, task, comment)
-    return Outcome("draft", state.workflow.name)

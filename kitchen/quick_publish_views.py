@@ -16,6 +16,7 @@ from sites.models import OrganisationPage
 
 from . import quick_publish as qp
 from .models import ProofreadingTaskState
+from .review_messages import outcome_of
 
 FORM_URL = "kitchen_quick_publish"
 DONE_URL = "kitchen_quick_publish_done"
@@ -130,7 +131,7 @@ class QuickPublishDoneView(QuickPublishBase):
         page = get_object_or_404(Page, pk=page_id).specific
         if not page.permissions_for_user(request.user).can_edit():
             return self.forbidden(_("您不能查看这个页面。"))
-        outcome = qp.outcome_of(page)
+        outcome = outcome_of(page)
         org = OrganisationPage.nearest_above(page)
         return self.render(
             self.template_name,

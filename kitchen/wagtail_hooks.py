@@ -26,7 +26,9 @@ from base.admin import AdminLink, KeptSnippetUrls, MenuGroupWithViews
 from content.channels import CHANNEL_LABELS
 
 from . import admin_views
+from .direct_publish import refuse_bulk_publish, refuse_direct_publish, without_publish_item
 from .models import Delivery, LexiconTerm, WebhookSubscriber, WrongFormulation
+from .review_messages import name_final_approvals, say_what_happened
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -293,3 +295,37 @@ def add_quick_publish_panel(request, panels):
 
     if may_quick_publish(request.user):
         panels.append(QuickPublishPanel())
+
+
+# --- the page editor: what it offers and says about review ------------------------------
+
+
+@hooks.register("construct_page_action_menu")
+def review_action_menu(menu_items, request, context):
+    without_publish_item(menu_items, request)
+    name_final_approvals(menu_items, context)
+
+
+@hooks.register("before_edit_page")
+def no_direct_publish_on_edit(request, page):
+    return refuse_direct_publish(request, page)
+
+
+@hooks.register("before_create_page")
+def no_direct_publish_on_create(request, parent_page, page_class):
+    return refuse_direct_publish(request)
+
+
+@hooks.register("before_bulk_action")
+def no_direct_bulk_publish(request, action_type, objects, action_class_instance):
+    return refuse_bulk_publish(request, action_type)
+
+
+@hooks.register("after_edit_page")
+def say_what_happened_after_edit(request, page):
+    say_what_happened(request, page)
+
+
+@hooks.register("after_create_page")
+def say_what_happened_after_create(request, page):
+    say_what_happened(request, page)

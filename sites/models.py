@@ -17,6 +17,8 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField
 
+from .acting_user import acting_user
+from .column_types import ColumnPurpose, offered
 from .forms import OrganisationPageForm
 from .kinds import OrganisationKind
 from .tree import ancestor_paths, children_q, descendants_q
@@ -47,7 +49,30 @@ class DerivedFieldsMixin:
         super().minimal_clean()
 
 
-class OrganisationPage(DerivedFieldsMixin, Page):
+class OfferedByColumnPurpose:
+    """For page types a column may or may not offer (sites/column_types.py): Wagtail asks
+    `can_create_at(parent)` wherever it lists or checks page types to add; the acting
+    user (sites/acting_user.py) and the parent column's purpose decide on top of
+    Wagtail's own rules."""
+
+    @classmethod
+    def can_create_at(cls, parent):
+        return super().can_create_at(parent) and offered(
+            cls._meta.label, purpose_of(parent), acting_user()
+        )
+
+
+def purpose_of(page):
+    """The column purpose of `page`, or None if it is no column."""
+    if hasattr(page, "purpose"):
+        return page.purpose
+    specific_class = page.specific_class
+    if specific_class is not None and issubclass(specific_class, ColumnPage):
+        return page.specific.purpose
+    return None
+
+
+class OrganisationPage(DerivedFieldsMixin, OfferedByColumnPurpose, Page):
     """A Party organisation: city, district, street, community or branch."""
 
     code = models.CharField(
@@ -289,10 +314,19 @@ class InOrganisation:
         return self._organisation
 
 
-class ColumnPage(InOrganisation, Page):
-    """A column (栏目) of an organisation site, created from the kind's skeleton."""
+class ColumnPage(InOrganisation, OfferedByColumnPurpose, Page):
+    """A column (栏目) of an organisation site, created from the kind's skeleton. Its
+    purpose decides which page types editors may add in it (sites/column_types.py)."""
 
     intro = models.TextField("栏目说明", blank=True)
+    purpose = models.CharField(
+        "栏目用途",
+        max_length=16,
+        choices=ColumnPurpose.choices,
+        default=ColumnPurpose.GENERAL,
+        help_text="决定编辑可在本栏目中新建哪些页面：支部动态 → 文章、风采展示；通知公告 → 通知；"
+        "党务公开 → 公开事项；文件 → 文件。",
+    )
 
     parent_page_types = ["orgs.OrganisationPage", "portal.PortalHomePage", "orgs.ColumnPage"]
     subpage_types = [
@@ -301,10 +335,16 @@ class ColumnPage(InOrganisation, Page):
         "content.ArticlePage",
         "content.NoticePage",
         "content.DisclosurePage",
+        "content.AlbumIndexPage",
     ]
     template = "sites/column_page.html"
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    # The purpose is the site's shape: shown to those who hold the model permission
+    # (superusers) only, not to the organisations' editors.
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("purpose", permission="orgs.change_columnpage"),
+    ]
 
     class Meta:
         verbose_name = "栏目"

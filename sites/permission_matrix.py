@@ -401,6 +401,9 @@ def _editor(publish=False):
 
 def _reviewer():
     cells = _editor(publish=True)
+    # Publishing past the workflow (bulk 发布 here, the editor's 发布) is for the city's
+    # 终审 and superusers (kitchen/direct_publish.py); the reviewer's approval publishes.
+    cells["publish"] = _NONE
     cells["review"] = _SUBTREE  # 一审 of their branch (本组织审核)
     for action in ["member_admin", "member_history", "choose_member", "export", "import"]:
         cells[action] = _SUBTREE

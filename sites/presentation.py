@@ -217,10 +217,17 @@ def child_organisations_with_updates(org):
 
 
 def can_publish_in(org, user):
-    """True for a signed-in user who may add pages in `org`'s columns (its editors)."""
-    if user is None or not user.is_authenticated:
+    """True for a signed-in user who may add pages in `org`'s columns (its editors). Not
+    `can_add_subpage()` of the organisation page itself: it takes only structural page
+    types, which editors are not offered (sites/column_types.py)."""
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return org.permissions_for_user(user).can_add_subpage()
+    return user.is_superuser or "add" in org.permissions_for_user(user).permissions
+
+
+def offers_page_types(column):
+    """Whether the acting user may add some page type in `column` (by its purpose)."""
+    return any(model.can_create_at(column) for model in type(column).creatable_subpage_models())
 
 
 def organisation_home_context(org, request=None):
@@ -263,7 +270,7 @@ def organisation_home_context(org, request=None):
     user = getattr(request, "user", None)
     if any(not card.items for card in cards) and can_publish_in(org, user):
         for card in cards:
-            if not card.items and card.column is not None:
+            if not card.items and card.column is not None and offers_page_types(card.column):
                 card.add_url = reverse("wagtailadmin_pages:add_subpage", args=[card.column.pk])
     return {
         **added,

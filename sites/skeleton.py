@@ -1,5 +1,9 @@
 """Column skeletons: the columns each kind of organisation site starts with, as YAML data.
 
+A column's `purpose` (news, notices, disclosure, files, general: sites/column_types.py)
+decides which page types editors may add in it; a column without one takes its parent's
+(支部动态's sub-columns are news too), a top column without one is general.
+
 Applying a skeleton is idempotent: a column is identified by its slug under its parent;
 missing columns are created, existing ones (possibly renamed by editors) are left alone.
 """
@@ -17,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
+from .column_types import ColumnPurpose
 from .kinds import OrganisationKind
 from .tree import below_path_q
 
@@ -30,6 +35,7 @@ class ColumnSpec:
     title: str
     type: str = DEFAULT_COLUMN_TYPE
     intro: str = ""
+    purpose: str = ColumnPurpose.GENERAL
     fields: tuple = ()  # extra (name, value) pairs for the page, e.g. (("level", "central"),)
     children: tuple = field(default_factory=tuple)
 
@@ -42,13 +48,15 @@ class ColumnSpec:
         page = self.model(title=self.title, slug=self.slug, **dict(self.fields), **attrs)
         if self.intro and hasattr(page, "intro"):
             page.intro = self.intro
+        if hasattr(page, "purpose"):
+            page.purpose = self.purpose
         return page
 
     def count(self):
         return 1 + sum(child.count() for child in self.children)
 
 
-def _parse_columns(items, where):
+def _parse_columns(items, where, inherited=ColumnPurpose.GENERAL):
     specs = []
     seen = set()
     for item in items or []:
@@ -57,14 +65,20 @@ def _parse_columns(items, where):
         if item["slug"] in seen:
             raise ImproperlyConfigured(f"{where}: duplicate column slug {item['slug']!r}")
         seen.add(item["slug"])
+        purpose = item.get("purpose", inherited)
+        if purpose not in ColumnPurpose.values:
+            raise ImproperlyConfigured(f"{where}/{item['slug']}: unknown purpose {purpose!r}")
         specs.append(
             ColumnSpec(
                 slug=str(item["slug"]),
                 title=str(item["title"]),
                 type=item.get("type", DEFAULT_COLUMN_TYPE),
                 intro=item.get("intro", ""),
+                purpose=purpose,
                 fields=tuple(sorted((item.get("fields") or {}).items())),
-                children=tuple(_parse_columns(item.get("children"), f"{where}/{item['slug']}")),
+                children=tuple(
+                    _parse_columns(item.get("children"), f"{where}/{item['slug']}", purpose)
+                ),
             )
         )
     return specs

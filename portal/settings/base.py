@@ -148,6 +148,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's user for the page-type rules Wagtail asks without one.
+    "sites.acting_user.ActingUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "base.security.ContentSecurityPolicyMiddleware",
@@ -459,6 +461,11 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
     f"http://{PORTAL_DOMAIN}" + ("" if PORTAL_PORT == 80 else f":{PORTAL_PORT}"),
 )
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Wagtail 8 autosaves the page editor every half second after a change, as a draft
+# revision: opening the image chooser (which touches the form) already saved one, and a
+# branch secretary found a draft they never meant to keep. Off: a draft is saved when the
+# editor presses 保存草稿 (or submits).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILDOCS_EXTENSIONS = [
     *["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "odt", "zip"],
     *["mp4", "webm"],  # short clips for the screen channel
@@ -472,6 +479,8 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000  # rejects decompression bombs
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Every image form asks for the alt text (Wagtail's `description`) as 图片说明, required.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "base.image_forms.AltTextImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100

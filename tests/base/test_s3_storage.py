@@ -92,6 +92,7 @@ def test_an_image_round_trip_through_the_admin(
         "/admin/images/add/",
         {
             "title": "党员活动室",
+            "description": "党员活动室全景",
             "file": SimpleUploadedFile("room.png", data, "image/png"),
             "collection": Collection.get_first_root_node().pk,
         },
@@ -201,6 +202,7 @@ def test_an_unreachable_store_gives_a_503_and_a_log_line(
         "/admin/images/add/",
         {
             "title": "上传",
+            "description": "党员活动室全景",
             "file": SimpleUploadedFile("room.png", png(), "image/png"),
             "collection": Collection.get_first_root_node().pk,
         },

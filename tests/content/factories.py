@@ -3,6 +3,7 @@ cascade and the columns find them."""
 
 import factory
 import wagtail_factories
+from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from content.models import (
     ArticlePage,
@@ -18,6 +19,30 @@ from ..sites.factories import column
 def library(home, level):
     """The city's library for central, provincial or city directives."""
     return DirectiveIndexPage.objects.child_of(column(home, "topics")).get(level=level)
+
+
+def article_form(title, body, still=None, **extra):
+    """The POST of the admin's article form (add or edit) with `title` and `body` (HTML),
+    for the web, app and screen channels (`still`: the screen image) or, without a
+    still, the web alone; `extra` adds fields or the action (`action-submit` …)."""
+    data = {
+        "title": title,
+        "slug": "",
+        "date": "2026-11-23 09:00",
+        "body": rich_text(body),
+        "summary": "",
+        "author": "",
+        "source": "",
+        "channel_web": "on",
+        "app_title": "",
+        "app_summary": "",
+        "screen_title": "",
+        "screen_duration": 15,
+        "comments": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0},
+    }
+    if still is not None:
+        data.update(channel_app="on", channel_screen="on", screen_image=still.pk)
+    return nested_form_data({**data, **extra})
 
 
 def own_column(org):

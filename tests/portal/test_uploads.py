@@ -46,7 +46,10 @@ def action(kind, **entries):
 
 def upload_image(client, name, data):
     file = SimpleUploadedFile(name, data)
-    return client.post("/admin/images/add/", {"title": name, "file": file, "collection": 1})
+    return client.post(
+        "/admin/images/add/",
+        {"title": name, "description": "支部活动照片", "file": file, "collection": 1},
+    )
 
 
 def upload_document(client, name, data):

@@ -28,7 +28,7 @@ from learning.models import Evaluation, LessonMedia, MemberProfile
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
 from tests.content.factories import ArticleFactory
-from tests.factories import ImageFactory, UserFactory
+from tests.factories import ImageFactory, UserFactory, upload_images
 from tests.learning.factories import LessonMediaFactory, MemberFactory, learning_home
 from tests.livestream.factories import LiveEventFactory
 from tests.shared_data import shared_fixture
@@ -168,6 +168,8 @@ def post(url, data=None, method="post", **params):
 
 
 def ask(client, request):
+    if callable(request):  # requests in steps (the multiple upload and its form)
+        return request(client)
     if isinstance(request, str):  # a GET; ending in "?follow": with its redirects
         follow = request.endswith("?follow")
         return client.get(request.removesuffix("?follow"), follow=follow)
@@ -211,6 +213,8 @@ def uploads(obj):
 
     def form(model, prefix=""):
         fields = {"title": f"上传{marker}", "file": files[model](), "collection": collection}
+        if model is Image:
+            fields["description"] = f"图片说明{marker}"  # required (base/image_forms.py)
         return {f"{prefix}{k}": v for k, v in fields.items()}
 
     def multiple(model):
@@ -218,7 +222,7 @@ def uploads(obj):
 
     return [
         (Image, post("/admin/images/add/", form(Image))),
-        (Image, post("/admin/images/multiple/add/", multiple(Image))),
+        (Image, lambda client: upload_images(client, files[Image](), collection)),
         (Image, post("/admin/images/chooser/create/", form(Image, "image-chooser-upload-"))),
         (Document, post("/admin/documents/add/", form(Document))),
         (Document, post("/admin/documents/multiple/add/", multiple(Document))),
