@@ -56,31 +56,57 @@ def view_languages(request):
 @register.simple_tag(takes_context=True)
 def language_versions(context, page=None):
     """Language versions of `page` (live ones), or of the current view when there is no
-    page; empty when there is only one, so templates show neither a switcher nor hreflang
-    links. A fallback copy (portal.fallback) is listed as the current entry, `fallback`,
-    and is no alternate of its own."""
+    page, plus the fallback copies (portal.fallback) of the languages it lacks, so every
+    page offers every language. Entries marked `alternate` are the hreflang links: real
+    versions only, and only when there are two or more (a copy's canonical is its
+    source)."""
     request = context.get("request")
     if page is None or not getattr(page, "pk", None) or not hasattr(page, "get_translations"):
         versions = view_languages(request) if request is not None else []
+        for version in versions:
+            version["alternate"] = True
         return with_switch_urls(versions) if len(versions) > 1 else []
     versions = page_languages(page, request)
     fallback = getattr(request, "content_fallback", None)
     if fallback is not None:
         versions = [{**version, "current": False} for version in versions]
-        versions.append(
+    if request is not None:
+        versions += fallback_versions(request, versions, fallback)
+        order = content_language_codes()
+        versions.sort(key=lambda version: order.index(version["code"]))
+    real = [version for version in versions if not version.get("fallback")]
+    for version in real:
+        version["alternate"] = len(real) > 1  # hreflang: only between real versions
+    return with_switch_urls(versions) if len(versions) > 1 else []
+
+
+def fallback_versions(request, versions, fallback):
+    """The languages `versions` lacks, at this address under their prefix, where the
+    portal serves a fallback copy (portal.fallback): a reader of any page can switch to
+    any language. They are no alternates (hreflang) of the page: their canonical is the
+    source."""
+    have = {version["code"] for version in versions}
+    path = request.get_full_path()
+    found = []
+    for code in content_language_codes():
+        if code in have:
+            continue
+        current = fallback is not None and code == fallback.language
+        url = path if current else translate_url(path, code)
+        if url == path and not current:
+            continue  # not an address under the language prefixes
+        found.append(
             {
-                "code": fallback.language,
-                "tag": language_tag(fallback.language),
-                "label": SWITCHER_LABELS.get(fallback.language, fallback.language),
-                "url": request.get_full_path(),
-                "full_url": request.build_absolute_uri(),
-                "current": True,
+                "code": code,
+                "tag": language_tag(code),
+                "label": SWITCHER_LABELS.get(code, code),
+                "url": url,
+                "full_url": request.build_absolute_uri(url),
+                "current": current,
                 "fallback": True,
             }
         )
-        order = content_language_codes()
-        versions.sort(key=lambda version: order.index(version["code"]))
-    return with_switch_urls(versions) if len(versions) > 1 else []
+    return found
 
 
 @register.simple_tag(takes_context=True)

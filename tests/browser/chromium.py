@@ -17,9 +17,11 @@ QUIET = [
 ]
 
 
-def start_chromium(width, height, extra_flags=(), exact_viewport=False):
+def start_chromium(width, height, extra_flags=(), exact_viewport=False, languages="zh-CN,zh"):
     """A driver whose window is width×height; with exact_viewport the page itself is,
-    and below 500 px it is a phone's touch screen. (A headless window is never narrower
+    and below 500 px it is a phone's touch screen. The browser asks for `languages`
+    (Accept-Language): a member's phone set to Chinese unless a test says otherwise
+    (headless Chromium would send en-US, and the portal sends English browsers to /en/). (A headless window is never narrower
     than 500 px and --window-size counts the window's frame, so the page's size is set
     through the DevTools protocol.)"""
     options = webdriver.ChromeOptions()
@@ -28,6 +30,8 @@ def start_chromium(width, height, extra_flags=(), exact_viewport=False):
     for flag in [*QUIET, *extra_flags, f"--window-size={window},{height}"]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.add_argument(f"--lang={languages.split(',')[0]}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": languages})
     driver = webdriver.Chrome(
         service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
     )

@@ -11,12 +11,12 @@ from .chromium import start_chromium
 
 @pytest.fixture
 def chromium():
-    """Starts a Chromium window, `chromium(width, height, extra_flags, exact_viewport)`;
-    every window started is closed after the test."""
+    """Starts a Chromium window, `chromium(width, height, extra_flags, exact_viewport,
+    languages=…)`; every window started is closed after the test."""
     drivers = []
 
-    def start(width, height, extra_flags=(), exact_viewport=False):
-        driver = start_chromium(width, height, extra_flags, exact_viewport)
+    def start(width, height, extra_flags=(), exact_viewport=False, **options):
+        driver = start_chromium(width, height, extra_flags, exact_viewport, **options)
         drivers.append(driver)
         return driver
 

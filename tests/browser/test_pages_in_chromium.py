@@ -54,3 +54,23 @@ def test_directory_search_in_the_browser(org_tree, live_server, browser):
     links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "main a")]
     assert "甲区二街道" in links and "二街道第一支部" in links
     assert "甲区一街道" not in links
+
+
+def test_an_english_browser_gets_english_until_the_reader_picks_chinese(
+    org_tree, live_server, chromium
+):
+    """Accept-Language on the first visit (en-US → /en/); the switcher's choice is
+    remembered, so the same unprefixed address then stays Chinese."""
+    browser = chromium(390, 844, exact_viewport=True, languages="en-US,en")
+    home = f"{live_server.url}/da/da-s1/da-s1-b1/"
+    browser.get(home)
+    assert "/en/" in browser.current_url
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    # The branch has no English version: its Chinese text is shown and said to be Chinese.
+    assert "not yet available in English" in browser.find_element(By.TAG_NAME, "body").text
+    browser.find_element(By.CSS_SELECTOR, ".language-switcher a[hreflang='zh-Hans']").click()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
+    assert browser.find_element(By.TAG_NAME, "h1").text.strip().startswith("一街道第一支部")
+    browser.get(home)
+    assert "/en/" not in browser.current_url
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"

@@ -5,6 +5,7 @@ its content marked zh-Hans. And translated organisations list all their children
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -102,8 +103,31 @@ def test_en_of_an_untranslated_page_says_so(client, org_tree, article, admin_use
     # The switcher shows English as the current entry; every entry has lang and hreflang.
     switcher = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
     entries = re.findall(r"<a [^>]*>", switcher)
-    assert len(entries) == 2 and all("lang=" in e and "hreflang=" in e for e in entries)
+    assert len(entries) == 3 and all("lang=" in e and "hreflang=" in e for e in entries)
     assert re.search(r'aria-current="true">English</a>', switcher)
+    assert 'href="/zh-hant/da/da-s1/da-s1-b1/news/' in switcher  # its fallback copy
+
+
+def switcher_links(html):
+    links = BeautifulSoup(html, "html.parser").select(".language-switcher a")
+    return {a["href"]: a.get_text(strip=True) for a in links}
+
+
+def test_every_page_offers_every_language_and_the_copies_are_no_alternates(
+    client, org_tree, article
+):
+    url = "/news/" + article.slug + "/"
+    html = client.get(url, HTTP_HOST="da-s1-b1.localhost").content.decode()
+    links = {label: href for href, label in switcher_links(html).items()}
+    assert links == {"简体": url, "繁體": "/zh-hant" + url, "English": "/en" + url}
+    for href in ("/zh-hant" + url, "/en" + url):
+        response = client.get(href, HTTP_HOST="da-s1-b1.localhost")
+        assert response.status_code == 200
+        # From the copy, the other languages are offered too.
+        assert set(switcher_links(response.content.decode()).values()) == set(links)
+    # The copies are no alternates (their canonical is the source), so a page without
+    # translations has no hreflang links.
+    assert "<link rel=\"alternate\"" not in html
 
 
 def test_a_translated_organisation_lists_all_its_children(

@@ -128,7 +128,9 @@ def test_switcher_and_hreflang_list_existing_translations(client, hant_home):
     assert '<link rel="alternate" hreflang="zh-Hans" href="http://localhost/">' in html
     assert '<link rel="alternate" hreflang="zh-Hant" href="http://localhost/zh-hant/">' in html
     assert '<link rel="alternate" hreflang="x-default" href="http://localhost/">' in html
-    assert 'hreflang="en"' not in html  # no English version yet
+    assert '<link rel="alternate" hreflang="en"' not in html  # no English version yet
+    # …but the switcher offers English: the page's fallback copy (portal.fallback).
+    assert '<a href="/en/" hreflang="en" lang="en">English</a>' in html
     assert 'hreflang="zh-Hans" lang="zh-Hans" aria-current="true">简体</a>' in html
     assert '<a href="/zh-hant/" hreflang="zh-Hant" lang="zh-Hant">繁體</a>' in html
     html = client.get("/zh-hant/", HTTP_HOST="localhost").text
@@ -137,9 +139,11 @@ def test_switcher_and_hreflang_list_existing_translations(client, hant_home):
     assert 'hreflang="zh-Hant" lang="zh-Hant" aria-current="true">繁體</a>' in html
 
 
-def test_page_without_translations_has_no_switcher(client, home):
+def test_page_without_translations_offers_its_copies_but_names_no_alternates(client, home):
     html = client.get("/", HTTP_HOST="localhost").text
-    assert "language-switcher" not in html and "hreflang" not in html
+    assert '<a href="/zh-hant/" hreflang="zh-Hant" lang="zh-Hant">繁體</a>' in html
+    assert '<a href="/en/" hreflang="en" lang="en">English</a>' in html
+    assert '<link rel="alternate"' not in html
 
 
 def test_organisation_sites_serve_their_translations(
