@@ -19,11 +19,11 @@ QUIET = [
 
 def start_chromium(width, height, extra_flags=(), exact_viewport=False, languages="zh-CN,zh"):
     """A driver whose window is width×height; with exact_viewport the page itself is,
-    and below 500 px it is a phone's touch screen. The browser asks for `languages`
-    (Accept-Language): a member's phone set to Chinese unless a test says otherwise
-    (headless Chromium would send en-US, and the portal sends English browsers to /en/). (A headless window is never narrower
+    and below 500 px it is a phone's touch screen. (A headless window is never narrower
     than 500 px and --window-size counts the window's frame, so the page's size is set
-    through the DevTools protocol.)"""
+    through the DevTools protocol.) The browser asks for `languages` (Accept-Language):
+    a member's phone set to Chinese unless a test says otherwise (headless Chromium
+    would send en-US, and the portal sends English browsers to /en/)."""
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     window = max(width, 500) if exact_viewport else width
