@@ -1,0 +1,104 @@
+"""A translated organisation's home shows every card of its source, not only what is
+translated below it: each item in the reader's language where it is translated, else in
+its own (lang="zh-Hans", linked to its own page)."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.content.factories import ArticleFactory, DirectiveFactory, library
+from tests.sites.factories import column
+
+pytestmark = pytest.mark.django_db
+
+NEWS = "/da/da-s1/da-s1-b1/news/"  # the branch's news column by path on the portal host
+
+
+def cards(client, language="en", host="localhost"):
+    """{card id: [(title, lang, href)]} of the home in `language`."""
+    html = client.get(f"/{language}/" if language else "/", HTTP_HOST=host).content.decode()
+    found = {}
+    for section in BeautifulSoup(html, "html.parser").select("section.home-card"):
+        links = section.select(".item-list__link, .headline-list__link, .child-list__link")
+        found[section["id"]] = [
+            (
+                link.get_text(strip=True),
+                link.get("lang") or (link.select_one("[lang]") or {}).get("lang"),
+                link["href"],
+            )
+            for link in links
+        ]
+    return found
+
+
+@pytest.fixture
+def directive(org_tree):
+    return DirectiveFactory(parent=library(org_tree["home"], "central"), title="中央的文件")
+
+
+@pytest.fixture
+def article(org_tree):
+    return ArticleFactory(parent=column(org_tree["da-s1-b1"], "news"), title="支部的新闻")
+
+
+def test_an_english_home_shows_the_untranslated_cards_in_chinese(
+    client, org_tree, translate, directive, article
+):
+    translate(org_tree["home"], "en", 测试市="Test City")
+    shown = cards(client)
+    assert shown["card-directives"] == [
+        ("中央的文件", "zh-Hans", f"/topics/central/{directive.slug}/")
+    ]
+    assert shown["card-news"] == [("支部的新闻", "zh-Hans", f"{NEWS}{article.slug}/")]
+    # The organisation's name beside it is marked too.
+    html = client.get("/en/", HTTP_HOST="localhost").content.decode()
+    org = BeautifulSoup(html, "html.parser").select_one("#card-news .item-list__org")
+    assert org.get_text() == "一街道第一支部" and org["lang"] == "zh-Hans"
+
+
+def test_a_translated_item_shows_in_english(client, org_tree, translate, directive, article):
+    translate(org_tree["home"], "en", 测试市="Test City")
+    for code in ("da", "da-s1", "da-s1-b1"):
+        translate(org_tree[code], "en", 一街道第一支部="Branch One")
+    translate(column(org_tree["da-s1-b1"], "news"), "en")
+    english = translate(article, "en", 支部的新闻="Branch news")
+    shown = cards(client)
+    assert shown["card-news"] == [("Branch news", None, f"/en{NEWS}{english.slug}/")]
+    html = client.get("/en/", HTTP_HOST="localhost").content.decode()
+    org = BeautifulSoup(html, "html.parser").select_one("#card-news .item-list__org")
+    assert org.get_text() == "Branch One" and not org.get("lang")
+    # The directive is not translated: still in Chinese.
+    assert shown["card-directives"][0][:2] == ("中央的文件", "zh-Hans")
+
+
+def test_a_zh_hant_home_marks_its_untranslated_items(client, org_tree, translate, article):
+    translate(org_tree["home"], "zh-hant")
+    shown = cards(client, "zh-hant")
+    assert shown["card-news"] == [("支部的新闻", "zh-Hans", f"{NEWS}{article.slug}/")]
+
+
+def test_the_default_language_home_marks_nothing(client, org_tree, translate, article):
+    translate(org_tree["home"], "en", 测试市="Test City")
+    shown = cards(client, "")
+    assert shown["card-news"] == [("支部的新闻", None, f"{NEWS}{article.slug}/")]
+    assert all(lang is None for items in shown.values() for _title, lang, _href in items)
+
+
+def test_the_translated_home_costs_the_same_whatever_its_items(client, org_tree, translate):
+    news = column(org_tree["da-s1-b1"], "news")
+    for n in range(2):
+        DirectiveFactory(parent=library(org_tree["home"], "central"), title=f"文件{n}")
+        ArticleFactory(parent=news, title=f"新闻{n}")
+    translate(org_tree["home"], "en", 测试市="Test City")
+    client.get("/en/", HTTP_HOST="localhost")  # once per process: locales, site index
+    with CaptureQueriesContext(connection) as two:
+        client.get("/en/", HTTP_HOST="localhost")
+    for n in range(2, 6):
+        DirectiveFactory(parent=library(org_tree["home"], "central"), title=f"文件{n}")
+        ArticleFactory(parent=news, title=f"新闻{n}")
+    client.get("/en/", HTTP_HOST="localhost")
+    with CaptureQueriesContext(connection) as six:
+        client.get("/en/", HTTP_HOST="localhost")
+    assert len(cards(client)["card-news"]) == 6
+    assert len(six) == len(two)
