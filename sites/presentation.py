@@ -313,7 +313,7 @@ def organisation_home_context(org, request=None):
         card.column = card.column and shown[card.column.pk]
     cards.extend(
         HomeCard(
-            key=f"column-{column.pk}",
+            key=f"column-{shown[column.pk].pk}",
             title=shown[column.pk].title,
             items=latest[column.path],
             column=shown[column.pk],

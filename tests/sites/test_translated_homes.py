@@ -7,7 +7,9 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.content.factories import ArticleFactory, DirectiveFactory, library
+from tests.content.factories import ArticleFactory, DirectiveFactory, NoticeFactory, library
+from tests.factories import ImageFactory
+from tests.learning.factories import LessonFactory, learning_home
 from tests.sites.factories import column
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +59,28 @@ def test_an_english_home_shows_the_untranslated_cards_in_chinese(
     assert org.get_text() == "一街道第一支部" and org["lang"] == "zh-Hans"
 
 
+def test_an_english_home_shows_every_card_of_its_source(client, org_tree, translate):
+    branch = org_tree["da-s1-b1"]
+    ArticleFactory(parent=column(branch, "news"), headline=True, cover=ImageFactory())
+    NoticeFactory(parent=column(org_tree["da"], "notices"), title="区里的通知")
+    LessonFactory(parent=learning_home(org_tree["home"]), title="一堂微课")
+    DirectiveFactory(parent=library(org_tree["home"], "central"))
+    translate(org_tree["home"], "en", 测试市="Test City")
+    shown = cards(client)
+    assert set(shown) == {
+        "card-headlines",
+        "card-directives",
+        "card-news",
+        "card-notices",
+        "card-learning",
+        "card-children",
+    }
+    assert ("区里的通知", "zh-Hans") in [item[:2] for item in shown["card-notices"]]
+    assert ("一堂微课", "zh-Hans") in [item[:2] for item in shown["card-learning"]]
+    html = client.get("/en/", HTTP_HOST="localhost").content.decode()
+    assert "<img" in str(BeautifulSoup(html, "html.parser").select_one("#card-headlines"))
+
+
 def test_a_translated_item_shows_in_english(client, org_tree, translate, directive, article):
     translate(org_tree["home"], "en", 测试市="Test City")
     for code in ("da", "da-s1", "da-s1-b1"):
@@ -86,19 +110,46 @@ def test_the_default_language_home_marks_nothing(client, org_tree, translate, ar
 
 
 def test_the_translated_home_costs_the_same_whatever_its_items(client, org_tree, translate):
-    news = column(org_tree["da-s1-b1"], "news")
-    for n in range(2):
+    branch = org_tree["da-s1-b1"]
+    news = column(branch, "news")
+
+    def add(n):
         DirectiveFactory(parent=library(org_tree["home"], "central"), title=f"文件{n}")
-        ArticleFactory(parent=news, title=f"新闻{n}")
-    translate(org_tree["home"], "en", 测试市="Test City")
+        return ArticleFactory(parent=news, title=f"新闻{n}", headline=True, cover=ImageFactory())
+
+    for page in (org_tree["home"], org_tree["da"], org_tree["da-s1"], branch, news):
+        translate(page, "en")
+    translate(add(0), "en", 新闻0="News 0")  # one translated, with its cover
+    add(1)
     client.get("/en/", HTTP_HOST="localhost")  # once per process: locales, site index
     with CaptureQueriesContext(connection) as two:
         client.get("/en/", HTTP_HOST="localhost")
     for n in range(2, 6):
-        DirectiveFactory(parent=library(org_tree["home"], "central"), title=f"文件{n}")
-        ArticleFactory(parent=news, title=f"新闻{n}")
-    client.get("/en/", HTTP_HOST="localhost")
+        add(n)
+    client.get("/en/", HTTP_HOST="localhost")  # the new covers' renditions are made once
     with CaptureQueriesContext(connection) as six:
         client.get("/en/", HTTP_HOST="localhost")
-    assert len(cards(client)["card-news"]) == 6
+    shown = cards(client)
+    assert len(shown["card-news"]) == 6 and len(shown["card-directives"]) == 6
+    assert ("News 0", None) in [item[:2] for item in shown["card-news"]]
     assert len(six) == len(two)
+
+
+def test_a_branch_home_shows_its_columns_under_their_translated_titles(
+    client, org_tree, translate, article
+):
+    branch = org_tree["da-s1-b1"]
+    for page in (org_tree["home"], org_tree["da"], org_tree["da-s1"], branch):
+        translate(page, "en")
+    news = column(branch, "news")
+    english = translate(news, "en", **{news.title: "Our news"})
+    html = client.get("/en/", HTTP_HOST="da-s1-b1.localhost").content.decode()
+    card = BeautifulSoup(html, "html.parser").select_one(f"#card-column-{english.pk}")
+    title = card.select_one(".card__title a")
+    assert title.get_text() == "Our news" and title["href"] == "/en/news/"
+    link = card.select_one(".item-list__link")
+    assert (link.get_text(), link["lang"]) == ("支部的新闻", "zh-Hans")
+    assert link["href"] == f"/news/{article.slug}/"
+    # The navigation is the translated branch's own columns.
+    nav = BeautifulSoup(html, "html.parser").select(".site-nav a, nav a")
+    assert ("Our news", "/en/news/") in [(a.get_text(), a["href"]) for a in nav]
