@@ -266,9 +266,10 @@ def shown_columns(org, source, columns):
 
 def localize_cards(cards, org):
     """Cards of a translated `org` (computed over its source) in the current language:
-    their items and pins replaced by their translations where there are some, the others
-    kept with `card_lang` (linked to their own URL), in one query (plus one per type of the
-    translations found), and the organisations' names translated in one more."""
+    their items and pinned directives replaced by their translations where there are
+    some, the others kept with `card_lang` (linked to their own URL), in one query (plus
+    one per type of the translations found), and the organisations' names translated in
+    one more. The pins are the source's, so their study notes are marked as its language."""
     from .models import OrganisationPage
 
     listed = [card for card in cards if card.style != "children"]  # localized already
@@ -280,10 +281,12 @@ def localize_cards(cards, org):
     for card in listed:
         for pin in card.pinned:
             pin.directive = next(versions)
+            pin.card_lang = language_tag(settings.LANGUAGE_CODE)  # the source's own note
     sourced = [item for card in listed for item in card.items if getattr(item, "card_org", "")]
-    names = translated_titles(OrganisationPage, {item.card_org_key for item in sourced})
+    keys = {getattr(item, "card_org_key", None) for item in sourced} - {None}
+    names = translated_titles(OrganisationPage, keys)
     for item in sourced:
-        name = names.get(item.card_org_key)
+        name = names.get(getattr(item, "card_org_key", None))
         item.card_org = name or item.card_org
         item.card_org_lang = "" if name else language_tag(settings.LANGUAGE_CODE)
 

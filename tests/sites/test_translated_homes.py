@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from content.models import PinnedDirective
 from tests.content.factories import ArticleFactory, DirectiveFactory, NoticeFactory, library
 from tests.factories import ImageFactory
 from tests.learning.factories import LessonFactory, learning_home
@@ -57,6 +58,20 @@ def test_an_english_home_shows_the_untranslated_cards_in_chinese(
     html = client.get("/en/", HTTP_HOST="localhost").content.decode()
     org = BeautifulSoup(html, "html.parser").select_one("#card-news .item-list__org")
     assert org.get_text() == "一街道第一支部" and org["lang"] == "zh-Hans"
+
+
+def test_the_pins_of_the_source_show_with_their_notes_marked(
+    client, org_tree, translate, directive
+):
+    home = org_tree["home"]
+    PinnedDirective.objects.create(organisation=home, directive=directive, note="逐段学习")
+    translate(org_tree["home"], "en", 测试市="Test City")
+    html = client.get("/en/", HTTP_HOST="localhost").content.decode()
+    pin = BeautifulSoup(html, "html.parser").select_one(".pinned-list__item")
+    link = pin.select_one("a")
+    assert (link.get_text(), link["lang"]) == ("中央的文件", "zh-Hans")
+    note = pin.select_one(".pinned-list__note [lang]")
+    assert (note.get_text(), note["lang"]) == ("逐段学习", "zh-Hans")
 
 
 def test_an_english_home_shows_every_card_of_its_source(client, org_tree, translate):
