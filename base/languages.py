@@ -2,8 +2,11 @@
 
 Knows no app of ours: pages are Wagtail pages, languages Wagtail locales."""
 
+import copy
+
 from django.conf import settings
 from django.utils import translation
+from wagtail.models import Page
 
 # BCP 47 tags for <html lang>, lang and hreflang.
 LANGUAGE_TAGS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
@@ -17,10 +20,14 @@ def current_language():
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def localized_each(pages, model, language=None):
+def localized_each(pages, model, language=None, carried=()):
     """`pages` (originals) each replaced by its live translation into `language` (default:
     the active one) when there is one, in one query. The ones left in their own language
-    get `card_lang`, the tag for their element's `lang` attribute."""
+    get `card_lang`, the tag for their element's `lang` attribute.
+
+    `model` Page takes pages of several types: their translations come specific (one
+    query more per type found). Each translation takes over the attributes named in
+    `carried` that a list set on its source (dates, tags, attached pictures)."""
     pages = list(pages)
     language = language or current_language()
     if not pages:
@@ -31,8 +38,10 @@ def localized_each(pages, model, language=None):
             locale__language_code=language,
             translation_key__in=[page.translation_key for page in pages],
         )
+        if model is Page:
+            found = found.specific()
         translations = {page.translation_key: page for page in found}
-    result = []
+    result, handed_out = [], set()
     for page in pages:
         version = translations.get(page.translation_key)
         if version is None:
@@ -41,7 +50,13 @@ def localized_each(pages, model, language=None):
                 language_tag(settings.LANGUAGE_CODE) if language != (settings.LANGUAGE_CODE) else ""
             )
         else:
+            if id(version) in handed_out:  # in two lists: each keeps its own attributes
+                version = copy.copy(version)
+            handed_out.add(id(version))
             version.card_lang = ""
+            for name in carried:
+                if hasattr(page, name):
+                    setattr(version, name, getattr(page, name))
         result.append(version)
     return result
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber, Substr
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from base.languages import localized_each
+from base.languages import language_tag, localized_each, translated_titles
 from base.pictures import attach_pictures
 
 from .kinds import OrganisationKind, kind_label
@@ -180,33 +181,41 @@ def merge_cards(cards):
 
 def with_organisations(items):
     """Set `card_org` on each item to the name of the organisation it belongs to (the
-    deepest one above it), for all items in one query."""
+    deepest one above it) and `card_org_key` to its translation key, for all items in
+    one query."""
     items = list(items)
     if not items:
         return items
     from .models import OrganisationPage
 
-    organisations = OrganisationPage.nearest_above_each(items, "title")
+    organisations = OrganisationPage.nearest_above_each(items, "title", "translation_key")
     for item in items:
         org = organisations[item.pk]
         item.card_org = org.title if org is not None else ""
+        item.card_org_key = org.translation_key if org is not None else None
     return items
 
 
-def child_organisations_with_updates(org):
+def source_of(org):
+    """The organisation `org` translates (in the default language), or `org` itself when it
+    is no translation: one query for a translation, none otherwise."""
+    if not org.is_translation():
+        return org
+    from .models import OrganisationPage
+
+    return OrganisationPage.originals().filter(translation_key=org.translation_key).first() or org
+
+
+def child_organisations_with_updates(org, source=None):
     """The organisations directly below `org`, each with `card_date`: when anything
     below it was last published (stored by sites.updates, so one query for all).
 
-    A translated organisation lists all the children of its source: those translated in
-    the current language, the others in theirs (`card_lang`, linked to their own URL).
-    Three queries at most, whatever the number of children."""
+    A translated organisation lists all the children of its source (`source`, or looked
+    up): those translated in the current language, the others in theirs (`card_lang`,
+    linked to their own URL). Three queries at most, whatever the number of children."""
     from .models import OrganisationPage
 
-    source = org
-    if org.is_translation():
-        source = (
-            OrganisationPage.originals().filter(translation_key=org.translation_key).first() or org
-        )
+    source = source or source_of(org)
     fields = ("id", "title", "url_path", "path", "depth", "slug", "kind", "content_updated_at")
     originals = list(source.child_organisations().only(*fields, "translation_key", "locale"))
     dates = {child.translation_key: child.content_updated_at for child in originals}
@@ -230,12 +239,69 @@ def offers_page_types(column):
     return any(model.can_create_at(column) for model in type(column).creatable_subpage_models())
 
 
+# What home card providers set on their items (base.pictures: `_attached_picture`), kept
+# on the items' translations.
+CARRIED = ("card_date", "card_org", "card_org_key", "card_tag", "item_date", "_attached_picture")
+
+
+def shown_columns(org, source, columns):
+    """{source column pk: the column to show for it on `org`'s home}: `org`'s own
+    translation of it when there is one, else the source's column. Identity for an
+    organisation that is no translation (`source` is `org`); else one query at most, for
+    columns other than `org`'s top ones (those are passed in `columns`, own first)."""
+    shown = {column.pk: column for column in columns}
+    if source is org:
+        return shown
+    own = {c.translation_key: c for c in columns if c.locale_id == org.locale_id}
+    wanted = [c for c in columns if c.locale_id != org.locale_id and c.translation_key not in own]
+    if wanted:
+        found = Page.objects.live().filter(
+            locale_id=org.locale_id, translation_key__in=[c.translation_key for c in wanted]
+        )
+        own.update({column.translation_key: column for column in found.specific()})
+    for column in columns:
+        shown[column.pk] = own.get(column.translation_key, column)
+    return shown
+
+
+def localize_cards(cards, org):
+    """Cards of a translated `org` (computed over its source) in the current language:
+    their items and pinned directives replaced by their translations where there are
+    some, the others kept with `card_lang` (linked to their own URL), in one query (plus
+    one per type of the translations found), and the organisations' names translated in
+    one more. The pins are the source's, so their study notes are marked as its language."""
+    from .models import OrganisationPage
+
+    listed = [card for card in cards if card.style != "children"]  # localized already
+    pages = [item for card in listed for item in card.items]
+    pages += [pin.directive for card in listed for pin in card.pinned]
+    versions = iter(localized_each(pages, Page, carried=CARRIED))
+    for card in listed:
+        card.items = [next(versions) for _item in card.items]
+    for card in listed:
+        for pin in card.pinned:
+            pin.directive = next(versions)
+            pin.card_lang = language_tag(settings.LANGUAGE_CODE)  # the source's own note
+    sourced = [item for card in listed for item in card.items if getattr(item, "card_org", "")]
+    keys = {getattr(item, "card_org_key", None) for item in sourced} - {None}
+    names = translated_titles(OrganisationPage, keys)
+    for item in sourced:
+        name = names.get(getattr(item, "card_org_key", None))
+        item.card_org = name or item.card_org
+        item.card_org_lang = "" if name else language_tag(settings.LANGUAGE_CODE)
+
+
 def organisation_home_context(org, request=None):
-    columns = list(org.top_columns().specific())
-    latest = latest_per_column(org, columns)
+    """An organisation's home. A translation shows the cards of its source (where hardly
+    anything is translated yet), each item in the current language where it is
+    translated, else in its own (localize_cards); its navigation is its own columns."""
+    own_columns = list(org.top_columns().specific())
+    source = source_of(org)
+    columns = own_columns if source is org else list(source.top_columns().specific())
+    latest = latest_per_column(source, columns)
     added, replaced, cards = {}, set(), []
     for provider in _home_contexts:
-        extra = provider(org, columns)
+        extra = provider(source, columns)
         latest.update(extra.pop("latest_by_column", {}))
         replaced |= set(extra.pop("replaced_columns", ()))
         cards.extend(extra.pop("home_cards", ()))
@@ -243,18 +309,23 @@ def organisation_home_context(org, request=None):
     for column in columns:
         for item in latest[column.path]:
             item.card_date = getattr(item, "item_date", None) or getattr(item, "date", None)
+    shown = shown_columns(
+        org, source, [*own_columns, *columns, *(card.column for card in cards if card.column)]
+    )
+    for card in cards:
+        card.column = card.column and shown[card.column.pk]
     cards.extend(
         HomeCard(
-            key=f"column-{column.pk}",
-            title=column.title,
+            key=f"column-{shown[column.pk].pk}",
+            title=shown[column.pk].title,
             items=latest[column.path],
-            column=column,
+            column=shown[column.pk],
             order=60 + index,
         )
         for index, column in enumerate(columns)
         if column.path not in replaced  # e.g. 专栏专题: shown as the 上级精神 card
     )
-    children = child_organisations_with_updates(org)
+    children = child_organisations_with_updates(org, source)
     if children:
         cards.append(
             HomeCard(
@@ -267,6 +338,8 @@ def organisation_home_context(org, request=None):
             )
         )
     cards = merge_cards(cards)
+    if source is not org:
+        localize_cards(cards, org)
     user = getattr(request, "user", None)
     if any(not card.items for card in cards) and can_publish_in(org, user):
         for card in cards:
@@ -274,7 +347,7 @@ def organisation_home_context(org, request=None):
                 card.add_url = reverse("wagtailadmin_pages:add_subpage", args=[card.column.pk])
     return {
         **added,
-        "nav_columns": columns,
+        "nav_columns": own_columns,
         "kind_label": kind_label(org.kind),
         "leaders": list(org.leaders.select_related("photo").all()),
         "home_cards": [card for card in cards if card.items or card.add_url],

@@ -5,6 +5,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from portal.i18n import (
@@ -138,6 +139,13 @@ def source_lang():
     if (translation.get_language() or settings.LANGUAGE_CODE).startswith("zh"):
         return ""
     return mark_safe(f' lang="{language_tag(settings.LANGUAGE_CODE)}"')
+
+
+@register.simple_tag
+def lang_attr(tag):
+    """` lang="…"` for an element in another language than the page's, e.g. a list's
+    untranslated page (`card_lang`, base.languages.localized_each); nothing for ""."""
+    return format_html(' lang="{}"', tag) if tag else ""
 
 
 OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "en": "en_US"}
