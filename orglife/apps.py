@@ -8,4 +8,4 @@ class OrgLifeConfig(AppConfig):
 
     def ready(self):
         # Receivers: tallies kept with each record's delete and each page publish.
-        from . import tallies  # noqa: F401
+        from . import access, tallies  # noqa: F401

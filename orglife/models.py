@@ -132,8 +132,10 @@ class Attendance(models.Model):
     def clean(self):
         super().clean()
         rules.check_reason(self.status, self.reason)
-        if self.member_id and self.record.organisation_id:
-            rules.check_member_of(self.member, self.record.organisation)
+        # In a form for a new record the record is not set yet: the form checks then.
+        record = getattr(self, "record", None) if self.record_id is None else self.record
+        if self.member_id and record is not None and record.organisation_id:
+            rules.check_member_of(self.member, record.organisation)
 
 
 class RecordPhoto(Orderable):
