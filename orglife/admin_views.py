@@ -200,6 +200,7 @@ class MeetingRecordViewSet(SubtreeSnippetViewSet):
     edit_view_class = RecordEditView
     delete_view_class = RecordDeleteView
     inspect_view_enabled = True
+    copy_view_enabled = False  # a copy would skip the form's checks of its attendees
     inspect_view_fields = [
         "organisation",
         "meeting_type",

@@ -6,13 +6,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from wagtail.test.utils.form_data import rich_text
 
 from orglife.models import Attendance, MeetingRecord, OrgLifeTally
 from tests.content.factories import DirectiveFactory, own_column
 
 from .conftest import OWN, PARENT, SIBLING
-from .factories import MeetingRecordFactory, meeting_type, role_user
+from .factories import MeetingRecordFactory, meeting_type, record_form, role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,37 +23,6 @@ def signed_in(client, code, role="editors"):
     user = role_user(code, role)
     client.force_login(user)
     return user
-
-
-def form_data(organisation, attendees=(), **fields):
-    """The add/edit form's POST: attendees as (member, status, reason)."""
-    held = timezone.localtime() - datetime.timedelta(hours=3)
-    data = {
-        "organisation": organisation.pk,
-        "meeting_type": meeting_type("dyh").pk,
-        "held_at": held.strftime("%Y-%m-%d %H:%M"),
-        "place": "活动室",
-        "host": "王书记",
-        "topic": "学习党章",
-        "minutes": rich_text("<p>会议记录</p>"),
-        "resolutions": "",
-        "attendances-TOTAL_FORMS": len(attendees),
-        "attendances-INITIAL_FORMS": 0,
-        "attendances-MIN_NUM_FORMS": 0,
-        "attendances-MAX_NUM_FORMS": 1000,
-    }
-    for name in ("photos", "attachments"):
-        data.update({f"{name}-TOTAL_FORMS": 0, f"{name}-INITIAL_FORMS": 0})
-    for n, (member, status, reason) in enumerate(attendees):
-        prefix = f"attendances-{n}-"
-        data.update(
-            {prefix + "member": member.pk, prefix + "status": status, prefix + "reason": reason}
-        )
-        data[prefix + "ORDER"] = n
-        data[prefix + "id"] = ""
-        data[prefix + "DELETE"] = ""
-    data.update(fields)
-    return data
 
 
 @pytest.mark.parametrize("view", OBJECT_VIEWS)
@@ -126,7 +94,7 @@ def test_an_editor_adds_a_record_with_attendees(client, org_tree, branch_members
     one, two = branch_members["own"]
     response = client.post(
         f"{BASE}/add/",
-        form_data(org_tree[OWN], [(one, "present", ""), (two, "leave", "出差")]),
+        record_form(org_tree[OWN], [(one, "present", ""), (two, "leave", "出差")]),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     record = MeetingRecord.objects.get(topic="学习党章")
@@ -164,7 +132,7 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_written(
     else:
         directive = DirectiveFactory(parent=own_column(org_tree[SIBLING]), title="兄弟文件")
         fields["directives"] = [directive.pk]
-    response = client.post(f"{BASE}/add/", form_data(org_tree[OWN], attendees, **fields))
+    response = client.post(f"{BASE}/add/", record_form(org_tree[OWN], attendees, **fields))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not MeetingRecord.objects.filter(topic="学习党章").exists()
