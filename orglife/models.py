@@ -101,11 +101,45 @@ class MeetingRecord(ClusterableModel):
         super().clean()
         rules.check_not_future(self.held_at)
 
-    def save(self, *args, **kwargs):
+    def save(self, **kwargs):
+        """Save, then bring the tallies in step (orglife/tallies.py). The `tallied_*`
+        columns are the tallies' own: an update leaves them to `sync`, so a record loaded
+        earlier cannot write back stale shares."""
+        from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
+
         from .tallies import sync
 
-        super().save(*args, **kwargs)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in TALLIED_FIELDS
+            ]
+            kwargs["update_fields"] += [
+                r.get_accessor_name() for r in get_all_child_relations(self)
+            ]
+            kwargs["update_fields"] += [f.name for f in get_all_child_m2m_relations(self)]
+        super().save(**kwargs)
         sync(self.pk)
+        fresh = MeetingRecord.objects.filter(pk=self.pk).values(*TALLIED_COLUMNS).first()
+        for name, value in (fresh or {}).items():
+            setattr(self, name, value)
+
+
+TALLIED_FIELDS = {
+    "tallied_month",
+    "tallied_type",
+    "tallied_organisation",
+    "tallied_expected",
+    "tallied_present",
+}
+TALLIED_COLUMNS = [
+    "tallied_month",
+    "tallied_type_id",
+    "tallied_organisation_id",
+    "tallied_expected",
+    "tallied_present",
+]
 
 
 class Attendance(models.Model):

@@ -126,3 +126,142 @@ def _page_published(sender, instance, **kwargs):
     if isinstance(instance, (ColumnPage, OrganisationPage)):
         return
     count_publish(instance, timezone.now())
+
+
+# --- recomputing from the records and the publish log ---------------------------------
+
+
+def computed_meeting_tallies(progress=None):
+    """{(organisation_id, month, type_id): [meetings, expected, present]} from the
+    records (one query)."""
+    rows = MeetingRecord.objects.values_list(
+        "organisation_id", "held_at", "meeting_type_id"
+    ).annotate(
+        e=Count("attendances"),
+        p=Count("attendances", filter=Q(attendances__status=Attendance.PRESENT)),
+    )
+    totals = {}
+    for organisation_id, held_at, type_id, expected, present in rows.iterator():
+        counts_ = totals.setdefault((organisation_id, month_of(held_at), type_id), [0, 0, 0])
+        counts_[0] += 1
+        counts_[1] += expected
+        counts_[2] += present
+        if progress:
+            progress.update(1)
+    return totals
+
+
+def computed_publish_tallies(progress=None):
+    """{(organisation_id, month, purpose): updates} from Wagtail's publish log: each
+    publish of a page under a column counts for the column's organisation."""
+    from wagtail.models import PageLogEntry
+
+    columns = dict(ColumnPage.objects.values_list("path", "purpose"))
+    organisations = dict(OrganisationPage.objects.values_list("path", "pk"))
+    entries = PageLogEntry.objects.filter(action="wagtail.publish").values_list(
+        "page__path", "timestamp"
+    )
+    totals = {}
+    for path, timestamp in entries.iterator():
+        if progress:
+            progress.update(1)
+        if path is None or path in columns or path in organisations:
+            continue
+        above = ancestor_paths(path)[::-1]
+        column = next((p for p in above if p in columns), None)
+        if column is None:
+            continue
+        organisation = next(
+            (organisations[p] for p in ancestor_paths(column)[::-1] if p in organisations), None
+        )
+        if organisation is None:
+            continue
+        key = (organisation, month_of(timestamp), columns[column])
+        totals[key] = totals.get(key, 0) + 1
+    return totals
+
+
+def stored_meeting_tallies():
+    return {
+        (o, m, t): [n, e, p]
+        for o, m, t, n, e, p in OrgLifeTally.objects.values_list(
+            "organisation_id", "month", "meeting_type_id", "meetings", "expected", "present"
+        )
+        if n or e or p
+    }
+
+
+def stored_publish_tallies():
+    return {
+        (o, m, purpose): n
+        for o, m, purpose, n in PublishTally.objects.values_list(
+            "organisation_id", "month", "purpose", "updates"
+        )
+        if n
+    }
+
+
+def differences(computed, stored):
+    """[(key, stored, computed)] where the two disagree."""
+    keys = sorted(set(computed) | set(stored), key=str)
+    return [(k, stored.get(k), computed.get(k)) for k in keys if stored.get(k) != computed.get(k)]
+
+
+@transaction.atomic
+def rebuild(meetings, publishes):
+    """Replace every tally row (and the records' tallied shares) with `meetings` and
+    `publishes` as computed above."""
+    paths = dict(OrganisationPage.objects.values_list("pk", "path"))
+    OrgLifeTally.objects.all().delete()
+    OrgLifeTally.objects.bulk_create(
+        [
+            OrgLifeTally(
+                organisation_id=o,
+                organisation_path=paths[o],
+                month=m,
+                meeting_type_id=t,
+                meetings=n,
+                expected=e,
+                present=p,
+            )
+            for (o, m, t), (n, e, p) in meetings.items()
+        ],
+        batch_size=2000,
+    )
+    PublishTally.objects.all().delete()
+    PublishTally.objects.bulk_create(
+        [
+            PublishTally(
+                organisation_id=o,
+                organisation_path=paths[o],
+                month=m,
+                purpose=purpose,
+                updates=n,
+            )
+            for (o, m, purpose), n in publishes.items()
+        ],
+        batch_size=2000,
+    )
+    # Each record's share, so the next save moves the right amounts.
+    records = MeetingRecord.objects.annotate(
+        e=Count("attendances"),
+        p=Count("attendances", filter=Q(attendances__status=Attendance.PRESENT)),
+    )
+    changed = []
+    for record in records.iterator():
+        record.tallied_organisation_id = record.organisation_id
+        record.tallied_month = month_of(record.held_at)
+        record.tallied_type_id = record.meeting_type_id
+        record.tallied_expected, record.tallied_present = record.e, record.p
+        changed.append(record)
+    MeetingRecord.objects.bulk_update(
+        changed,
+        [
+            "tallied_organisation",
+            "tallied_month",
+            "tallied_type",
+            "tallied_expected",
+            "tallied_present",
+        ],
+        batch_size=1000,
+    )
