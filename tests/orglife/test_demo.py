@@ -41,3 +41,25 @@ def test_a_year_in_the_rhythm_made_once(org_tree):
     call_command("rebuild_orglife_tallies", "--check", stdout=out, verbosity=0)
     assert "不一致 0 处" in out.getvalue()
     assert OrgLifeTally.objects.filter(organisation=org_tree[OWN]).count() > 12
+
+
+def test_the_demo_city_has_records_its_branch_editor_sees(demo):
+    from django.contrib.auth import get_user_model
+
+    from orglife.visibility import records_visible_to
+
+    users = get_user_model().objects
+    branch = records_visible_to(users.get(username="branch_editor"))
+    district = records_visible_to(users.get(username="district_editor"))
+    # Monthly, this month's too once its day has come.
+    assert branch.filter(meeting_type__code="wyh").count() in (11, 12)
+    assert {r.organisation.code for r in district} == {
+        "donghu-hp-yh-d1",
+        "donghu-hp-yh-d2",
+        "donghu-hp-jx-d1",
+        "donghu-xf-yh-d1",
+    }
+    assert branch.filter(meeting_type__code="relay").exists()
+    out = io.StringIO()
+    call_command("rebuild_orglife_tallies", "--check", stdout=out, verbosity=0)
+    assert "不一致 0 处" in out.getvalue()
