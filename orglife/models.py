@@ -88,6 +88,10 @@ class MeetingRecord(ClusterableModel):
     tallied_expected = models.PositiveIntegerField(default=0, editable=False)
     tallied_present = models.PositiveIntegerField(default=0, editable=False)
 
+    # Records are internal: the usage pages of what they point to (a member, an image, a
+    # directive) are open to others and must not list them.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-held_at", "-pk"]
         verbose_name = _("组织生活记录")
@@ -178,6 +182,12 @@ class RecordPhoto(Orderable):
         "wagtailimages.Image", verbose_name=_("照片"), on_delete=models.CASCADE, related_name="+"
     )
     caption = models.CharField(_("说明"), max_length=200, blank=True)
+
+    def clean(self):
+        super().clean()
+        record = getattr(self, "record", None) if self.record_id is None else self.record
+        if self.image_id and record is not None and record.organisation_id:
+            rules.check_in_collection(self.image, record.organisation)
 
 
 class RecordAttachment(Orderable):

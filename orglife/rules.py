@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content.cascade import is_visible_to
+from sites.models import OrganisationAccess
 
 
 def check_not_future(held_at):
@@ -34,3 +35,11 @@ def check_directives(directives, organisation):
         raise ValidationError(
             {"directives": _("以下文件未下达到本组织：%(titles)s") % {"titles": "、".join(outside)}}
         )
+
+
+def check_in_collection(image, organisation):
+    """A record's photo comes from its organisation's media collection (or one below)."""
+    access = OrganisationAccess.objects.filter(organisation=organisation).first()
+    collection = image.collection
+    if access is None or not collection.path.startswith(access.collection.path):
+        raise ValidationError({"image": _("照片须来自本组织的媒体库")})

@@ -60,3 +60,26 @@ def test_a_directive_not_cascaded_to_the_organisation_is_refused(org_tree):
     with pytest.raises(ValidationError) as error:
         rules.check_directives([upper_directive, sibling_directive], org_tree[OWN])
     assert messages(error) == ["以下文件未下达到本组织：兄弟文件"]
+
+
+def test_a_photo_from_another_organisations_collection_is_refused(own_record, org_tree):
+    from orglife.models import RecordPhoto
+    from sites.models import OrganisationAccess
+    from tests.factories import ImageFactory
+
+    def collection(code):
+        return OrganisationAccess.objects.get(organisation=org_tree[code]).collection
+
+    RecordPhoto(record=own_record, image=ImageFactory(collection=collection(OWN))).full_clean()
+    photo = RecordPhoto(record=own_record, image=ImageFactory(collection=collection(SIBLING)))
+    with pytest.raises(ValidationError) as error:
+        photo.full_clean()
+    assert messages(error) == ["照片须来自本组织的媒体库"]
+
+
+def test_records_stay_out_of_the_usage_pages_of_what_they_link(own_record, branch_members):
+    from wagtail.models import ReferenceIndex
+
+    Attendance.objects.create(record=own_record, member=branch_members["own"][0])
+    own_record.save()
+    assert not ReferenceIndex.get_references_to(branch_members["own"][0]).exists()
