@@ -102,6 +102,23 @@ class RecordForm(WagtailAdminModelForm):
 
             formset.form = type("AttendanceForm", (base,), {"__init__": __init__, "clean": clean})
 
+        photos = self.formsets.get("photos")
+        if photos is not None:
+            photo_base = photos.form
+
+            def clean_photo(form):
+                cleaned = photo_base.clean(form)
+                organisation = record_form.chosen_organisation()
+                image = cleaned.get("image")
+                if organisation is not None and image is not None:
+                    try:
+                        rules.check_in_collection(image, organisation)
+                    except forms.ValidationError as error:
+                        form.add_error("image", error.message_dict["image"])
+                return cleaned
+
+            photos.form = type("RecordPhotoForm", (photo_base,), {"clean": clean_photo})
+
     def chosen_organisation(self):
         chosen = getattr(self, "cleaned_data", {}).get("organisation")
         return chosen or (self.instance.organisation if self.instance.organisation_id else None)

@@ -138,3 +138,27 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_written(
     assert not MeetingRecord.objects.filter(topic="学习党章").exists()
     assert not Attendance.objects.exists()
     assert not OrgLifeTally.objects.filter(organisation=org_tree[OWN]).exists()
+
+
+def test_a_photo_from_a_siblings_collection_is_refused_on_adding(client, org_tree):
+    from sites.models import OrganisationAccess
+    from tests.factories import ImageFactory
+
+    signed_in(client, OWN)
+    sibling = OrganisationAccess.objects.get(organisation=org_tree[SIBLING]).collection
+    image = ImageFactory(collection=sibling, title="兄弟的照片")
+    data = record_form(org_tree[OWN])
+    data.update(
+        {
+            "photos-TOTAL_FORMS": 1,
+            "photos-0-image": image.pk,
+            "photos-0-caption": "",
+            "photos-0-ORDER": 0,
+            "photos-0-id": "",
+            "photos-0-DELETE": "",
+        }
+    )
+    response = client.post(f"{BASE}/add/", data)
+    assert response.status_code == 200
+    assert "照片须来自本组织的媒体库" in response.content.decode()
+    assert not MeetingRecord.objects.filter(topic="学习党章").exists()
