@@ -341,6 +341,42 @@ ACTIONS = {
     # there; its result screen (of a page in review), for whoever may edit that page.
     "quick_publish": ("快速发布", ["kitchen_quick_publish"]),
     "quick_publish_done": ("快速发布结果", ["kitchen_quick_publish_done"]),
+    # 组织生活记录 (orglife): internal, seen by the organisation and the levels above, kept
+    # by the organisation's own editors only.
+    "record_inspect": ("查看组织生活记录", ["wagtailsnippets_orglife_meetingrecord:inspect"]),
+    # Wagtail's history and usage views ask for a write permission of the model: editors.
+    "record_history": (
+        "组织生活记录历史与引用",
+        [
+            "wagtailsnippets_orglife_meetingrecord:history",
+            "wagtailsnippets_orglife_meetingrecord:history_results",
+            "wagtailsnippets_orglife_meetingrecord:usage",
+        ],
+    ),
+    "record_edit": (
+        "编辑组织生活记录",
+        [
+            "wagtailsnippets_orglife_meetingrecord:edit",
+            "wagtailsnippets_orglife_meetingrecord:delete",
+        ],
+    ),
+    "record_list": (
+        "组织生活记录列表",
+        [
+            "wagtailsnippets_orglife_meetingrecord:list",
+            "wagtailsnippets_orglife_meetingrecord:list_results",
+        ],
+    ),
+    "record_add": ("新增组织生活记录", ["wagtailsnippets_orglife_meetingrecord:add"]),
+    "choose_record": (
+        "选择组织生活记录",
+        [
+            "wagtailsnippetchoosers_orglife_meetingrecord:choose",
+            "wagtailsnippetchoosers_orglife_meetingrecord:choose_results",
+            "wagtailsnippetchoosers_orglife_meetingrecord:chosen",
+            "wagtailsnippetchoosers_orglife_meetingrecord:chosen_multiple",
+        ],
+    ),
 }
 NO_LEAK = {
     "reports",
@@ -396,6 +432,9 @@ def _editor(publish=False):
     for action in ["page_search", "type_use", "explore_root", "choose_parent"]:
         cells[action] = _SUBTREE
     cells["review_notice"] = cells["workflow_reports"] = cells["translations_report"] = _SUBTREE
+    for action in ["record_inspect", "record_history", "record_list", "choose_record"]:
+        cells[action] = _SUBTREE
+    cells["record_edit"] = cells["record_add"] = {OWN}  # the organisation's own editors
     return cells
 
 
@@ -405,6 +444,8 @@ def _reviewer():
     # 终审 and superusers (kitchen/direct_publish.py); the reviewer's approval publishes.
     cells["publish"] = _NONE
     cells["review"] = _SUBTREE  # 一审 of their branch (本组织审核)
+    # They read the records only.
+    cells["record_edit"] = cells["record_add"] = cells["record_history"] = _NONE
     for action in ["member_admin", "member_history", "choose_member", "export", "import"]:
         cells[action] = _SUBTREE
     for action in ["member_list"]:
@@ -443,6 +484,10 @@ def _city_final():
     cells["add_subpage"] = cells["choose_parent"] = _NONE  # change and publish, not add
     for action in ["api_images", "api_documents"]:
         cells[action] = _NONE
+    # No organisation group: no meeting records.
+    for action in ACTIONS:
+        if action.startswith("record_") or action == "choose_record":
+            cells[action] = _NONE
     return cells
 
 

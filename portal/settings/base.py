@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "screens",
     "learning",
     "livestream",
+    "orglife",
     "search",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales (locale admin with sync)

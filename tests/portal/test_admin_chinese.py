@@ -35,11 +35,13 @@ from wagtail.models import Locale, Workflow
 from wagtail_localize.models import Translation, TranslationSource
 
 from learning.models import Evaluation
+from orglife.models import Attendance
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
 from tests.content.factories import ArticleFactory
 from tests.factories import ImageFactory, UserFactory
 from tests.learning.factories import LessonMediaFactory, MemberFactory
+from tests.orglife.factories import MeetingRecordFactory
 from tests.shared_data import shared_fixture
 from tests.sites.factories import column, provision_tree
 
@@ -281,7 +283,10 @@ def admin_world(home):
     media = LessonMediaFactory(title="支部视频", collection_id=collection.pk)
     member = MemberFactory(branch=branch, name="张党员", phone="13700001111").member
     evaluation = Evaluation.objects.create(member=member, year=2026, score=90)
+    record = MeetingRecordFactory(organisation=branch, topic="支部委员会会议")
+    Attendance.objects.create(record=record, member=member)
     return {
+        "record": record,
         "orgs": orgs,
         "branch": branch,
         "city": city,
@@ -348,6 +353,14 @@ def walks(w):
         "党员选择器": reverse("wagtailsnippetchoosers_learning_memberprofile:choose"),
         "民主评议": reverse("wagtailsnippets_learning_evaluation:list"),
         "编辑评议": reverse("wagtailsnippets_learning_evaluation:edit", args=[w["evaluation"].pk]),
+        "组织生活记录": reverse("wagtailsnippets_orglife_meetingrecord:list"),
+        "新增组织生活记录": reverse("wagtailsnippets_orglife_meetingrecord:add"),
+        "编辑组织生活记录": reverse(
+            "wagtailsnippets_orglife_meetingrecord:edit", args=[w["record"].pk]
+        ),
+        "查看组织生活记录": reverse(
+            "wagtailsnippets_orglife_meetingrecord:inspect", args=[w["record"].pk]
+        ),
         "片段": reverse("wagtailsnippets:index"),
         "翻译编辑": reverse("wagtailadmin_pages:edit", args=[w["translated"].pk]),
     }
@@ -369,6 +382,10 @@ def walks(w):
         "报表：工作流": reverse("wagtailadmin_reports:workflow"),
         "报表：工作流任务": reverse("wagtailadmin_reports:workflow_tasks"),
         "账户设置": reverse("wagtailadmin_account"),
+        "查看组织生活记录": reverse(
+            "wagtailsnippets_orglife_meetingrecord:inspect", args=[w["record"].pk]
+        ),
+        "组织生活记录": reverse("wagtailsnippets_orglife_meetingrecord:list"),
     }
     district = matrix.PLACES["district"]["own"]
     city_review = w["city_task_state"]

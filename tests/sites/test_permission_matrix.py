@@ -25,12 +25,14 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from content.models import ArticlePage
 from learning.models import Evaluation, LessonMedia, MemberProfile
+from orglife.models import MeetingRecord
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
 from tests.content.factories import ArticleFactory
 from tests.factories import ImageFactory, UserFactory, upload_images
 from tests.learning.factories import LessonMediaFactory, MemberFactory, learning_home
 from tests.livestream.factories import LiveEventFactory
+from tests.orglife.factories import MeetingRecordFactory, record_form
 from tests.shared_data import shared_fixture
 from tests.sites.factories import column, provision_tree
 
@@ -86,7 +88,9 @@ def matrix_world(home):
         media = LessonMediaFactory(title=f"视频{marker}", collection_id=collection.pk)
         member = MemberFactory(branch=org, name=f"党员{marker}", phone=f"1370000{n:04d}").member
         evaluation = Evaluation.objects.create(member=member, year=2026, score=90)
+        record = MeetingRecordFactory(organisation=org, topic=f"会议{marker}")
         objects[code] = {
+            "record": record,
             "org": org,
             "draft": draft,
             "published": published,
@@ -251,9 +255,14 @@ def try_upload(client, obj):
 
 
 def try_add(client, action, obj):
-    """Adding a member into the target's organisation, or an evaluation of its member."""
+    """Adding a member (or a meeting record) into the target's organisation, or an
+    evaluation of its member."""
     org, member, marker = obj["org"], obj["member"], obj["marker"]
     snippets = "/admin/snippets/learning"
+    if action == "record_add":
+        topic = f"新会议{marker}"
+        client.post("/admin/snippets/orglife/meetingrecord/add/", record_form(org, topic=topic))
+        return MeetingRecord.objects.filter(topic=topic, organisation=org).exists()
     if action == "member_add":
         name = f"新党员{marker}"
         client.post(f"{snippets}/memberprofile/add/", {"name": name, "branch": org.pk})
@@ -271,6 +280,7 @@ def try_action(client, action, obj):
     image, document, media = obj["image"].pk, obj["document"].pk, obj["media"].pk
     member, snippets = obj["member"].pk, "/admin/snippets/learning"
     evaluation, choosers = obj["evaluation"].pk, "/admin/snippets/choose/learning"
+    record, records = obj["record"].pk, "/admin/snippets/orglife/meetingrecord"
     add_article = f"/admin/pages/add/content/articlepage/{column.pk}"
     in_review, task_state = f"/admin/pages/{obj['in_review'].pk}", obj["task_state"]
     review_task = f"{obj['in_review'].pk}/reject/{task_state.pk}"
@@ -382,6 +392,24 @@ def try_action(client, action, obj):
             shows(f"文件{marker}"),
         ),
         "member_copy": (f"{snippets}/memberprofile/copy/{member}/", reached),
+        "record_inspect": (f"{records}/inspect/{record}/", reached),
+        "record_history": (
+            [
+                f"{records}/history/{record}/",
+                f"{records}/history-results/{record}/",
+                f"{records}/usage/{record}/",
+            ],
+            reached,
+        ),
+        "record_edit": ([f"{records}/edit/{record}/", f"{records}/delete/{record}/"], reached),
+        "choose_record": (
+            [
+                "/admin/snippets/choose/orglife/meetingrecord/",
+                "/admin/snippets/choose/orglife/meetingrecord/results/",
+                f"/admin/snippets/choose/orglife/meetingrecord/chosen-multiple/?id={record}",
+            ],
+            shows(f"会议{marker}"),
+        ),
         "member_delete": (f"{snippets}/memberprofile/delete/{member}/", reached),
         "evaluation_admin": (
             [
@@ -475,6 +503,7 @@ def try_action(client, action, obj):
         "document_list": ("/admin/documents/", shows(f"文件{marker}")),
         "member_list": ("/admin/snippets/learning/memberprofile/", shows(f"党员{marker}")),
         "evaluation_list": ("/admin/snippets/learning/evaluation/", shows(f"党员{marker}")),
+        "record_list": ("/admin/snippets/orglife/meetingrecord/", shows(f"会议{marker}")),
         "type_use": ("/admin/pages/usage/content/articlepage/", shows(f"草稿{marker}")),
         "page_search": ("/admin/pages/search/?q=草稿", shows(f"草稿{marker}")),
         "translations_report": ("/admin/localize/reports/translations/", shows(f"草稿{marker}")),
@@ -493,7 +522,7 @@ def try_action(client, action, obj):
         return seen.pop() if len(seen) == 1 else "the lists and their results disagree"
     if action == "upload":
         return try_upload(client, obj)
-    if action in ("member_add", "evaluation_add"):
+    if action in ("member_add", "evaluation_add", "record_add"):
         return try_add(client, action, obj)
     if action == "lock":  # lock it; unlock a lock someone else holds: both or neither
         client.post(f"{pages}/lock/")

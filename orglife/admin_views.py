@@ -1,0 +1,263 @@
+"""组织生活 in the admin: meeting records, each view kept to what the user may see
+(orglife/visibility.py): a record outside answers 404 on every view of one record and is
+absent from the list. The organisation's own editors add and edit; reviewers and the
+levels above read (inspect) only. Attendee choices are the record's organisation's
+members; the directives offered are those that reach the user's organisations."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView
+
+from content.cascade import visible_directives
+from content.models import DirectivePage
+from learning.models import MemberProfile
+from sites.admin_scope import SubtreePermissionPolicy, SubtreeSnippetViewSet, in_subtrees
+from sites.models import OrganisationPage
+from sites.tree import ancestor_paths, below_path_q
+
+from . import rules, tallies
+from .models import MeetingRecord, MeetingType
+from .visibility import SCOPE_FIELD, can_edit, organisations_edited, organisations_seen
+
+WRITE_ACTIONS = {"change", "delete"}
+
+
+class RecordPermissionPolicy(SubtreePermissionPolicy):
+    """Seeing: the subtree rule. Changing and deleting: the organisation's own editors."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        allowed = super().user_has_permission_for_instance(user, action, instance)
+        if allowed and action in WRITE_ACTIONS:
+            return can_edit(user, instance)
+        return allowed
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
+
+def members_of(organisations):
+    return in_subtrees(MemberProfile.objects.all(), organisations, "branch__path")
+
+
+def directives_reaching(organisations):
+    paths = {p for o in organisations for p in ancestor_paths(o.path, inclusive=True)}
+    return (
+        DirectivePage.objects.live()
+        .filter(issuing_organisation__path__in=paths)
+        .order_by("-issued_at", "-pk")
+    )
+
+
+class RecordForm(WagtailAdminModelForm):
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if self.instance.pk:
+            organisations = [self.instance.organisation]
+        elif for_user is not None and for_user.is_superuser:
+            organisations = list(OrganisationPage.objects.filter(depth=2))
+        else:
+            organisations = list(organisations_edited(for_user)) if for_user else []
+        if "organisation" in self.fields:
+            self.fields["organisation"].queryset = (
+                OrganisationPage.objects.filter(pk__in=[o.pk for o in organisations])
+                if not (for_user and for_user.is_superuser)
+                else OrganisationPage.objects.all()
+            )
+            if len(organisations) == 1:
+                self.fields["organisation"].initial = organisations[0].pk
+        if "directives" in self.fields:
+            self.fields["directives"].queryset = (
+                visible_directives(organisations[0])
+                if self.instance.pk
+                else directives_reaching(organisations)
+            )
+        members = members_of(organisations).order_by("name", "pk")
+        formset = self.formsets.get("attendances")
+        if formset is not None:
+            base = formset.form
+
+            record_form = self
+
+            def __init__(form, *a, **kw):
+                base.__init__(form, *a, **kw)
+                form.fields["member"].queryset = members
+
+            def clean(form):
+                cleaned = base.clean(form)
+                organisation = record_form.chosen_organisation()
+                member = cleaned.get("member")
+                if organisation is not None and member is not None:
+                    try:
+                        rules.check_member_of(member, organisation)
+                    except forms.ValidationError as error:
+                        form.add_error("member", error.message_dict["member"])
+                return cleaned
+
+            formset.form = type("AttendanceForm", (base,), {"__init__": __init__, "clean": clean})
+
+        photos = self.formsets.get("photos")
+        if photos is not None:
+            photo_base = photos.form
+
+            def clean_photo(form):
+                cleaned = photo_base.clean(form)
+                organisation = record_form.chosen_organisation()
+                image = cleaned.get("image")
+                if organisation is not None and image is not None:
+                    try:
+                        rules.check_in_collection(image, organisation)
+                    except forms.ValidationError as error:
+                        form.add_error("image", error.message_dict["image"])
+                return cleaned
+
+            photos.form = type("RecordPhotoForm", (photo_base,), {"clean": clean_photo})
+
+    def chosen_organisation(self):
+        chosen = getattr(self, "cleaned_data", {}).get("organisation")
+        return chosen or (self.instance.organisation if self.instance.organisation_id else None)
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = self.chosen_organisation()
+        directives = cleaned.get("directives")
+        if organisation is not None and directives:
+            try:
+                rules.check_directives(directives, organisation)
+            except forms.ValidationError as error:
+                self.add_error(None, error.message_dict["directives"])
+        return cleaned
+
+
+class TalliedSaveMixin:
+    """The record, its attendances and the tallies in one transaction."""
+
+    def save_instance(self):
+        with transaction.atomic():
+            instance = super().save_instance()
+            tallies.sync(instance.pk)
+        return instance
+
+
+class OwnEditorsOnlyMixin:
+    """Changing or deleting one record: its organisation's own editors only (Wagtail's
+    edit and delete views check the model permission alone); the others may inspect."""
+
+    def dispatch(self, request, *args, **kwargs):
+        record = self.get_object()
+        if not can_edit(request.user, record):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RecordCreateView(TalliedSaveMixin, CreateView):
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        return super().save_instance()
+
+
+class RecordEditView(OwnEditorsOnlyMixin, TalliedSaveMixin, EditView):
+    pass
+
+
+class RecordDeleteView(OwnEditorsOnlyMixin, DeleteView):
+    pass
+
+
+def organisations_filtered(request):
+    """The organisations the filter offers: those whose records the user sees."""
+    if request is None:
+        return OrganisationPage.objects.none()
+    if request.user.is_superuser:
+        return OrganisationPage.objects.all()
+    return in_subtrees(
+        OrganisationPage.objects.all(), list(organisations_seen(request.user)), "path"
+    )
+
+
+MONTHS = [(m, _("%(month)s月") % {"month": m}) for m in range(1, 13)]
+
+
+class RecordFilterSet(WagtailFilterSet):
+    meeting_type = django_filters.ModelChoiceFilter(
+        label=_("类型"), queryset=MeetingType.objects.all()
+    )
+    year = django_filters.NumberFilter(label=_("年份"), field_name="held_at", lookup_expr="year")
+    month = django_filters.ChoiceFilter(
+        label=_("月份"), choices=MONTHS, field_name="held_at", lookup_expr="month"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("组织"), queryset=organisations_filtered, method="in_organisation"
+    )
+
+    def in_organisation(self, queryset, name, value):
+        return queryset.filter(below_path_q(value.path, inclusive=True, field=SCOPE_FIELD))
+
+    class Meta:
+        model = MeetingRecord
+        fields = []
+
+
+class MeetingRecordViewSet(SubtreeSnippetViewSet):
+    """Every view of records (list, inspect, edit, delete, history, usage, the chooser …)
+    keeps to what the user sees; writing to the organisation's own editors."""
+
+    model = MeetingRecord
+    scope_field = SCOPE_FIELD
+    scope_organisations = staticmethod(organisations_seen)
+    icon = "calendar-alt"
+    menu_label = _("组织生活记录")
+    add_view_class = RecordCreateView
+    edit_view_class = RecordEditView
+    delete_view_class = RecordDeleteView
+    inspect_view_enabled = True
+    copy_view_enabled = False  # a copy would skip the form's checks of its attendees
+    inspect_view_fields = [
+        "organisation",
+        "meeting_type",
+        "held_at",
+        "place",
+        "host",
+        "topic",
+        "minutes",
+        "resolutions",
+        "directives",
+    ]
+    list_display = ["topic", "meeting_type", "organisation", "held_at"]
+    filterset_class = RecordFilterSet
+    search_fields = ["topic"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("organisation"), FieldPanel("meeting_type")]),
+            FieldRowPanel([FieldPanel("held_at"), FieldPanel("place"), FieldPanel("host")]),
+            FieldPanel("topic"),
+            InlinePanel(
+                "attendances",
+                label=_("出勤"),
+                panels=[FieldPanel("member"), FieldPanel("status"), FieldPanel("reason")],
+            ),
+            FieldPanel("minutes"),
+            FieldPanel("resolutions"),
+            FieldPanel("directives", widget=forms.CheckboxSelectMultiple),
+            InlinePanel(
+                "photos", label=_("照片"), panels=[FieldPanel("image"), FieldPanel("caption")]
+            ),
+            InlinePanel("attachments", label=_("附件"), panels=[FieldPanel("document")]),
+        ],
+        base_form_class=RecordForm,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        register_permission_policy(
+            self.model, RecordPermissionPolicy(self.model, self.scope), exact_class=True
+        )
+
+    def get_queryset(self, request):
+        return MeetingRecord.objects.select_related("organisation", "meeting_type")
