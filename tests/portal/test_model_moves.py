@@ -23,9 +23,19 @@ def migrate(to_before_the_move):
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
     if to_before_the_move:
-        nodes = [n for n in leaves if n[0] not in MOVED_TO | {"content"}]
+        graph = executor.loader.graph
+        before = set(graph.forwards_plan(LAST_BEFORE_THE_MOVE))
+        # Apps made after the move (their migrations need a later content) are unapplied
+        # too, like the moved ones.
+        later = {
+            app
+            for app, name in leaves
+            if app not in MOVED_TO | {"content"}
+            and any(n[0] == "content" and n not in before for n in graph.forwards_plan((app, name)))
+        }
+        nodes = [n for n in leaves if n[0] not in MOVED_TO | later | {"content"}]
         nodes.append(LAST_BEFORE_THE_MOVE)
-        targets = [*nodes, *((app, None) for app in MOVED_TO)]
+        targets = [*nodes, *((app, None) for app in MOVED_TO | later)]
     else:
         nodes = targets = leaves
     # ContentType's cache is left alone: content types keep their ids through the move,
