@@ -21,30 +21,35 @@ ROLE_PERMISSIONS = {
 
 @receiver(organisations_ready)
 def grant_orglife_permissions(organisations, **kwargs):
-    accesses = list(
-        OrganisationAccess.objects.filter(organisation__in=[o.pk for o in organisations])
+    accesses = OrganisationAccess.objects.filter(organisation__in=[o.pk for o in organisations])
+    grant_role_permissions(
+        accesses.values_list("editors_id", "reviewers_id"), Permission, Group.permissions.through
     )
-    perms = {
-        p.codename: p
-        for p in Permission.objects.filter(
+
+
+def grant_role_permissions(group_pairs, permission_model, through_model):
+    """Give each (editors group id, reviewers group id) pair its ROLE_PERMISSIONS rows
+    that are missing, in bulk. The models are passed in, so that the migration granting
+    the groups of existing organisations (0003) uses the same code with its historical
+    models."""
+    pairs = list(group_pairs)
+    perms = dict(
+        permission_model.objects.filter(
             content_type__app_label="orglife", codename__in=ROLE_PERMISSIONS["editors"]
-        )
-    }
-    if not accesses or not perms:
+        ).values_list("codename", "pk")
+    )
+    if not pairs or not perms:
         return
-    groups = {
-        "editors": [a.editors_id for a in accesses],
-        "reviewers": [a.reviewers_id for a in accesses],
-    }
+    groups = {"editors": [e for e, _r in pairs], "reviewers": [r for _e, r in pairs]}
     have = set(
-        Group.permissions.through.objects.filter(
-            group_id__in=groups["editors"] + groups["reviewers"], permission__in=perms.values()
+        through_model.objects.filter(
+            group_id__in=groups["editors"] + groups["reviewers"], permission_id__in=perms.values()
         ).values_list("group_id", "permission_id")
     )
-    Group.permissions.through.objects.bulk_create(
-        Group.permissions.through(group_id=group_id, permission=perms[codename])
+    through_model.objects.bulk_create(
+        through_model(group_id=group_id, permission_id=perms[codename])
         for role, codenames in ROLE_PERMISSIONS.items()
         for group_id in groups[role]
         for codename in codenames
-        if (group_id, perms[codename].pk) not in have
+        if (group_id, perms[codename]) not in have
     )

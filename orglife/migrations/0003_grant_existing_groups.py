@@ -6,36 +6,18 @@ from django.db import migrations
 
 
 def grant_existing_groups(apps, schema_editor):
-    from orglife.access import ROLE_PERMISSIONS
+    from orglife.access import grant_role_permissions
 
     # The permission rows are made after migrating (post_migrate); make them now.
     app_config = apps.get_app_config("orglife")
     if getattr(app_config, "models_module", None) is None:  # historical apps: no module
         app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
-    Permission = apps.get_model("auth", "Permission")
-    Through = apps.get_model("auth", "Group").permissions.through
-    OrganisationAccess = apps.get_model("orgs", "OrganisationAccess")
-    perms = dict(
-        Permission.objects.filter(
-            content_type__app_label="orglife", codename__in=ROLE_PERMISSIONS["editors"]
-        ).values_list("codename", "pk")
-    )
-    accesses = list(OrganisationAccess.objects.values_list("editors_id", "reviewers_id"))
-    if not accesses or not perms:
-        return
-    groups = {"editors": [e for e, _r in accesses], "reviewers": [r for _e, r in accesses]}
-    have = set(
-        Through.objects.filter(permission_id__in=perms.values()).values_list(
-            "group_id", "permission_id"
-        )
-    )
-    Through.objects.bulk_create(
-        Through(group_id=group_id, permission_id=perms[codename])
-        for role, codenames in ROLE_PERMISSIONS.items()
-        for group_id in groups[role]
-        for codename in codenames
-        if (group_id, perms[codename]) not in have
+    accesses = apps.get_model("orgs", "OrganisationAccess").objects
+    grant_role_permissions(
+        accesses.values_list("editors_id", "reviewers_id"),
+        apps.get_model("auth", "Permission"),
+        apps.get_model("auth", "Group").permissions.through,
     )
 
 
