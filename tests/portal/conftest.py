@@ -4,7 +4,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from wagtail.models import Locale
 
+from portal.demo_i18n import machine_translate_page
+from portal.translation import HandWrittenTranslator, OpenCCTranslator
 from tests.redis_server import redis_binary, running_redis
 
 PROJECT = Path(django_settings.BASE_DIR)
@@ -47,3 +50,18 @@ def project_copy(tmp_path, settings):
     shutil.copytree(PROJECT / "locale", tmp_path / "locale", ignore=shutil.ignore_patterns("*.mo"))
     settings.LOCALE_PATHS = [tmp_path / "locale"]
     return tmp_path
+
+
+@pytest.fixture
+def translated_home(home, admin_user):
+    """The test home translated into zh-hant (OpenCC) and en ("测试市" → "Test City")."""
+    machine_translate_page(
+        home, Locale.objects.get(language_code="zh-hant"), admin_user, OpenCCTranslator({})
+    )
+    machine_translate_page(
+        home,
+        Locale.objects.get(language_code="en"),
+        admin_user,
+        HandWrittenTranslator({"strings": {"测试市": "Test City"}}),
+    )
+    return home

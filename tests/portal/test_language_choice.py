@@ -2,27 +2,10 @@
 (remembered in the django_language cookie) wins afterwards (portal/language_choice.py)."""
 
 import pytest
-from wagtail.models import Locale
 
-from portal.demo_i18n import machine_translate_page
 from portal.language_choice import language_from_accept
-from portal.translation import HandWrittenTranslator, OpenCCTranslator
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def translated_home(home, admin_user):
-    machine_translate_page(
-        home, Locale.objects.get(language_code="zh-hant"), admin_user, OpenCCTranslator({})
-    )
-    machine_translate_page(
-        home,
-        Locale.objects.get(language_code="en"),
-        admin_user,
-        HandWrittenTranslator({"strings": {"测试市": "Test City"}}),
-    )
-    return home
 
 
 @pytest.mark.parametrize(

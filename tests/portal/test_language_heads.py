@@ -4,10 +4,6 @@ pages, the views beside them (directory, search, study, sign-in) and errors."""
 import re
 
 import pytest
-from wagtail.models import Locale
-
-from portal.demo_i18n import machine_translate_page
-from portal.translation import HandWrittenTranslator, OpenCCTranslator
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +15,9 @@ ERRORS = ["/no-such-page/"]
 
 
 @pytest.fixture
-def translated(org_tree, admin_user):
-    home = org_tree["home"]
-    machine_translate_page(
-        home, Locale.objects.get(language_code="zh-hant"), admin_user, OpenCCTranslator({})
-    )
-    machine_translate_page(
-        home,
-        Locale.objects.get(language_code="en"),
-        admin_user,
-        HandWrittenTranslator({"strings": {"测试市": "Test City"}}),
-    )
-    return home
+def translated(org_tree, translated_home):
+    """The test tree with its home translated into zh-hant and en."""
+    return translated_home
 
 
 def head(client, url):
