@@ -29,6 +29,25 @@ from .visibility import SCOPE_FIELD, can_edit, organisations_edited, organisatio
 WRITE_ACTIONS = {"change", "delete"}
 
 
+def checked_inline_form(base, field, check, organisation_of):
+    """`base` (an inline's form class) whose `field` is also checked by `check(value,
+    organisation)` against the organisation the record form has chosen; the rule's
+    message is shown at the field."""
+
+    def clean(form):
+        cleaned = base.clean(form)
+        organisation = organisation_of()
+        value = cleaned.get(field)
+        if organisation is not None and value is not None:
+            try:
+                check(value, organisation)
+            except forms.ValidationError as error:
+                form.add_error(field, error.message_dict[field])
+        return cleaned
+
+    return type(base.__name__, (base,), {"clean": clean})
+
+
 class RecordPermissionPolicy(SubtreePermissionPolicy):
     """Seeing: the subtree rule. Changing and deleting: the organisation's own editors."""
 
@@ -81,43 +100,21 @@ class RecordForm(WagtailAdminModelForm):
         members = members_of(organisations).order_by("name", "pk")
         formset = self.formsets.get("attendances")
         if formset is not None:
-            base = formset.form
-
-            record_form = self
+            base = checked_inline_form(
+                formset.form, "member", rules.check_member_of, self.chosen_organisation
+            )
 
             def __init__(form, *a, **kw):
                 base.__init__(form, *a, **kw)
                 form.fields["member"].queryset = members
 
-            def clean(form):
-                cleaned = base.clean(form)
-                organisation = record_form.chosen_organisation()
-                member = cleaned.get("member")
-                if organisation is not None and member is not None:
-                    try:
-                        rules.check_member_of(member, organisation)
-                    except forms.ValidationError as error:
-                        form.add_error("member", error.message_dict["member"])
-                return cleaned
-
-            formset.form = type("AttendanceForm", (base,), {"__init__": __init__, "clean": clean})
+            formset.form = type("AttendanceForm", (base,), {"__init__": __init__})
 
         photos = self.formsets.get("photos")
         if photos is not None:
-            photo_base = photos.form
-
-            def clean_photo(form):
-                cleaned = photo_base.clean(form)
-                organisation = record_form.chosen_organisation()
-                image = cleaned.get("image")
-                if organisation is not None and image is not None:
-                    try:
-                        rules.check_in_collection(image, organisation)
-                    except forms.ValidationError as error:
-                        form.add_error("image", error.message_dict["image"])
-                return cleaned
-
-            photos.form = type("RecordPhotoForm", (photo_base,), {"clean": clean_photo})
+            photos.form = checked_inline_form(
+                photos.form, "image", rules.check_in_collection, self.chosen_organisation
+            )
 
     def chosen_organisation(self):
         chosen = getattr(self, "cleaned_data", {}).get("organisation")
