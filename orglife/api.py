@@ -4,6 +4,7 @@ import datetime
 from typing import Annotated
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja.security import django_auth
@@ -182,7 +183,7 @@ def visible_records(user):
 def organisation_by_code_or_id(value):
     value = value.strip()
     organisations = OrganisationPage.originals()
-    if value.isdigit() and len(value) <= 10:
+    if value.isascii() and value.isdigit() and len(value) <= 9:
         found = organisations.filter(pk=int(value)).first()
     else:
         found = organisations.filter(code=value.lower()).first()
@@ -209,7 +210,7 @@ def record_out(record, parents):
             "parent": parents.get(organisation.path[: -Page.steplen]),
         },
         "type": {"code": record.meeting_type.code, "name": record.meeting_type.name},
-        "held_at": record.held_at,
+        "held_at": timezone.localtime(record.held_at),  # +08:00, as the branch wrote it
         "place": record.place,
         "host": record.host,
         "topic": record.topic,
@@ -270,8 +271,12 @@ def record_detail_out(record, request):
 )
 def records(
     request,
-    org: Annotated[str, Query(max_length=63, description="组织代码或编号；含其下级组织")] = "",
-    type: Annotated[str, Query(max_length=16, description="会议类型代码，如 dyh、dk、ztdr")] = "",
+    org: Annotated[
+        str, Query(pattern=r"^[A-Za-z0-9-]{0,63}$", description="组织代码或编号；含其下级组织")
+    ] = "",
+    type: Annotated[
+        str, Query(pattern=r"^[A-Za-z0-9_-]{0,16}$", description="会议类型代码，如 dyh、dk、ztdr")
+    ] = "",
     year: Annotated[int, Query(ge=2000, le=2100, description="年份")] | None = None,
     month: Annotated[int, Query(ge=1, le=12, description="月份（1–12）")] | None = None,
     page: PageNumber = 1,
@@ -314,7 +319,7 @@ def record(request, record_id: RecordId):
         .prefetch_related(
             Prefetch(
                 "attendances",
-                queryset=Attendance.objects.select_related("member").order_by("member__name", "pk"),
+                queryset=Attendance.objects.select_related("member").order_by("pk"),
             ),
             Prefetch(
                 "photos",

@@ -100,13 +100,14 @@ def import_template(request):
 
 
 class RecordIndexView(IndexView):
-    """The record list, with 导入记录 beside 添加 for those who may import."""
+    """The record list, with 导入 beside 添加 for those who may import."""
 
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)
         if can_import(self.request.user):
-            buttons.append(HeaderButton(_("导入记录"), url=reverse(IMPORT_URL), icon_name="upload"))
+            # Short: beside 添加 组织生活记录 it must still fit a phone's header.
+            buttons.append(HeaderButton(_("导入"), url=reverse(IMPORT_URL), icon_name="upload"))
         return buttons
 
 

@@ -19,6 +19,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -381,6 +382,7 @@ class Directives:
         if wanted:
             found = (
                 DirectivePage.objects.live()
+                .filter(locale__language_code=settings.LANGUAGE_CODE)  # not translations
                 .filter(Q(title__in=wanted) | Q(doc_number__in=wanted))
                 .select_related("issuing_organisation")
                 .order_by("pk")
@@ -397,10 +399,15 @@ class Directives:
             reaching = [d for d in candidates if is_visible_to(d, self.organisation)]
             if len(reaching) == 1:
                 found.append(reaching[0])
-            elif len(reaching) > 1:
+            elif len(reaching) > 1 and all(d.title == key for d in reaching):
                 messages.append(
                     _("有 %(count)d 份文件名为“%(title)s”，请改填文号")
                     % {"count": len(reaching), "title": key}
+                )
+            elif len(reaching) > 1:
+                messages.append(
+                    _("有 %(count)d 份文件的文号为“%(number)s”，请改填标题")
+                    % {"count": len(reaching), "number": key}
                 )
             elif candidates:
                 outside.append(candidates[0])

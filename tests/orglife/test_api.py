@@ -111,6 +111,7 @@ def test_the_fields_of_a_list_item_and_of_a_record(client, records, org_tree, br
     assert item["type"] == {"code": "wyh", "name": "支部委员会"}
     assert item["attendance"] == {"expected": 2, "present": 1, "leave": 1, "absent": 0}
     assert item["topic"] == record.topic and item["place"] == "党员活动室"
+    assert item["held_at"].endswith("+08:00")
     assert "attendees" not in item and "minutes" not in item
     full = client.get(detail(record)).json()
     assert full["attendees"] == [
@@ -169,6 +170,8 @@ def test_filters_by_organisation_type_year_and_month(client, org_tree):
         ({"org": "nowhere"}, 404, "unknown_org"),
         ({"org": "999999"}, 404, "unknown_org"),
         ({"type": "tea"}, 400, "bad_type"),
+        ({"org": "da\x00"}, 400, "invalid"),
+        ({"type": "茶话会"}, 400, "invalid"),
         ({"year": "1999"}, 400, "bad_year"),
         ({"month": "13"}, 400, "bad_month"),
         ({"month": "x"}, 400, "invalid"),

@@ -151,6 +151,19 @@ def test_a_name_two_members_share_asks_for_the_phone(branch, org_tree):
     assert report.created[0].attendances.get().member.phone == "13900000011"
 
 
+def test_a_directive_named_ambiguously_asks_for_the_other_key(branch, org_tree):
+    DirectiveFactory(
+        parent=own_column(org_tree[PARENT]), title="街道的通知", doc_number="市〔2026〕1号"
+    )
+    errors = errors_of(table("党课,2026-03-01,,,党课,,,,,,市〔2026〕1号"), branch)
+    assert errors == ["第 2 行：有 2 份文件的文号为“市〔2026〕1号”，请改填标题"]
+    DirectiveFactory(parent=own_column(org_tree[PARENT]), title="关于加强学习的通知")
+    errors = errors_of(table("党课,2026-03-01,,,党课,,,,,,《关于加强学习的通知》"), branch)
+    assert errors == ["第 2 行：有 2 份文件名为“关于加强学习的通知”，请改填文号"]
+    report = import_records(table("党课,2026-03-01,,,党课,,,,,,街道的通知"), "r.csv", branch)
+    assert [d.title for d in report.created[0].directives.all()] == ["街道的通知"]
+
+
 def test_a_member_of_another_branch_is_refused(branch, branch_members):
     errors = errors_of(table("党课,2026-03-01,,,党课,李一、赵三,,,,,"), branch)
     assert errors == ["第 2 行：赵三不是本组织的党员"]
