@@ -115,6 +115,25 @@ def test_one_bad_row_among_good_writes_nothing_and_names_its_line(branch):
     assert not MeetingRecord.objects.exists() and not OrgLifeTally.objects.exists()
 
 
+def test_a_failure_while_writing_leaves_no_record_and_no_tally(branch, monkeypatch):
+    from orglife import imports
+
+    written = []
+
+    def write_then_fail(row, organisation, user):
+        if written:
+            raise RuntimeError("the disk is full")
+        written.append(real_write(row, organisation, user))
+        return written[-1]
+
+    real_write = imports.write
+    monkeypatch.setattr(imports, "write", write_then_fail)
+    with pytest.raises(RuntimeError):
+        import_records(GOOD, "records.csv", branch)
+    assert written and not MeetingRecord.objects.exists()
+    assert not OrgLifeTally.objects.filter(meetings__gt=0).exists()
+
+
 def test_every_problem_of_the_file_is_listed_at_once(branch, org_tree):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     DirectiveFactory(parent=own_column(org_tree[SIBLING]), title="二街道的文件")
