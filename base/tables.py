@@ -91,9 +91,11 @@ def csv_rows(raw):
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise TableError([line_error(line, "无法识别的文字编码（请存为 UTF-8 CSV）")]) from None
+    # Rows are numbered as a spreadsheet shows them: a quoted cell with line breaks in it
+    # (minutes, a question's explanation) is still one row.
     reader = csv.reader(io.StringIO(text, newline=""))
-    for values in reader:
-        yield reader.line_num, [v.strip() for v in values]
+    for number, values in enumerate(reader, 1):
+        yield number, [v.strip() for v in values]
 
 
 def xlsx_rows(raw):

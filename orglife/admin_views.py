@@ -23,6 +23,7 @@ from sites.models import OrganisationPage
 from sites.tree import ancestor_paths, below_path_q
 
 from . import rules, tallies
+from .import_views import RecordIndexView
 from .models import MeetingRecord, MeetingType
 from .visibility import SCOPE_FIELD, can_edit, organisations_edited, organisations_seen
 
@@ -210,6 +211,7 @@ class MeetingRecordViewSet(SubtreeSnippetViewSet):
     scope_organisations = staticmethod(organisations_seen)
     icon = "calendar-alt"
     menu_label = _("组织生活记录")
+    index_view_class = RecordIndexView  # with 导入记录
     add_view_class = RecordCreateView
     edit_view_class = RecordEditView
     delete_view_class = RecordDeleteView

@@ -377,6 +377,8 @@ ACTIONS = {
             "wagtailsnippetchoosers_orglife_meetingrecord:chosen_multiple",
         ],
     ),
+    # Importing records from a table (orglife/imports.py): into an organisation one edits.
+    "record_import": ("导入组织生活记录", ["orglife_record_import"]),
 }
 NO_LEAK = {
     "reports",
@@ -434,7 +436,8 @@ def _editor(publish=False):
     cells["review_notice"] = cells["workflow_reports"] = cells["translations_report"] = _SUBTREE
     for action in ["record_inspect", "record_history", "record_list", "choose_record"]:
         cells[action] = _SUBTREE
-    cells["record_edit"] = cells["record_add"] = {OWN}  # the organisation's own editors
+    # the organisation's own editors
+    cells["record_edit"] = cells["record_add"] = cells["record_import"] = {OWN}
     return cells
 
 
@@ -446,6 +449,7 @@ def _reviewer():
     cells["review"] = _SUBTREE  # 一审 of their branch (本组织审核)
     # They read the records only.
     cells["record_edit"] = cells["record_add"] = cells["record_history"] = _NONE
+    cells["record_import"] = _NONE
     for action in ["member_admin", "member_history", "choose_member", "export", "import"]:
         cells[action] = _SUBTREE
     for action in ["member_list"]:
@@ -550,6 +554,7 @@ NOT_OBJECT_SCOPED = {
     "content_outbox_dead": GENERAL,
     "content_screen_plays": GENERAL,
     "learning_question_import": GENERAL,
+    "orglife_record_import_template": "the import template: headers and an example row",
     "wagtailadmin_account": GENERAL,
     "wagtailadmin_block_preview": GENERAL,
     "wagtailadmin_choose_page_anchor_link": GENERAL,

@@ -78,6 +78,8 @@ def test_the_schema_documents_every_public_endpoint_and_its_limits(api_get, db):
         ("/api/screens/v1/feed/", "get"),
         ("/api/screens/v1/heartbeat/", "post"),
         ("/api/live/{event_id}/heartbeat/", "post"),
+        ("/api/v2/orglife/records/", "get"),
+        ("/api/v2/orglife/records/{record_id}/", "get"),
     ]:
         assert method in paths[path]
 
@@ -97,3 +99,5 @@ def test_the_schema_documents_every_public_endpoint_and_its_limits(api_get, db):
     assert parameter("/api/v2/search/", "year")["maximum"] == 2100
     assert parameter("/api/v2/pages/", "offset")["minimum"] == 0
     assert "403" in paths["/api/v2/me/progress/"]["post"]["responses"]
+    assert "401" in paths["/api/v2/orglife/records/"]["get"]["responses"]
+    assert parameter("/api/v2/orglife/records/", "month")["maximum"] == 12

@@ -157,6 +157,13 @@ def offers_to(org):
     )
 
 
+def offers_exactly(org):
+    """A form offers `org` itself to choose."""
+    return lambda response: (
+        response.status_code == 200 and f'<option value="{org.pk}"' in text_of(response)
+    )
+
+
 def cached(client, url):
     """A list's response, fetched once per role (the same for every target)."""
     responses = client.__dict__.setdefault("matrix_lists", {})
@@ -446,6 +453,7 @@ def try_action(client, action, obj):
         "member_history": (f"{snippets}/memberprofile/history/{member}/", reached),
         "export": ("/admin/snippets/learning/memberprofile/?export=csv", shows(marker)),
         "import": ("/admin/learning/members/import/", offers_to(org)),
+        "record_import": ("/admin/orglife/import/", offers_exactly(org)),
         "unpublish": (f"/admin/pages/{obj['published'].pk}/unpublish/", reached),
         "privacy": (f"{pages}/privacy/", reached),
         "document_usage": (f"/admin/documents/usage/{document}/", reached),
