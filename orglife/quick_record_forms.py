@@ -96,4 +96,3 @@ class QuickRecordForm(forms.Form):
             self.add_error("time", _("会议时间不能晚于现在。"))
         cleaned["held_at"] = held_at
         return cleaned
-
