@@ -26,8 +26,10 @@ from sites.models import ColumnPage
 from .models import MeetingRecord
 
 TEXT_MAX = 500
-# The suggested text: paragraphs of the minutes until about this many characters.
-SUGGESTED_LENGTH = 150
+# The suggested text: the first paragraph of the minutes, and the second while the text
+# is shorter than this many characters (a short text; the rest of the minutes stays in).
+SUGGESTED_LENGTH = 60
+SUGGESTED_PARAGRAPHS = 2
 PARAGRAPH_END = re.compile(r"</p\s*>|<br\s*/?>|</h\d\s*>|</li\s*>", re.IGNORECASE)
 
 
@@ -55,10 +57,10 @@ def minutes_paragraphs(html):
 def suggested_text(record):
     """The first paragraph(s) of the minutes, or one sentence saying what took place."""
     chosen = []
-    for paragraph in minutes_paragraphs(record.minutes):
-        chosen.append(paragraph)
-        if sum(map(len, chosen)) >= SUGGESTED_LENGTH:
+    for paragraph in minutes_paragraphs(record.minutes)[:SUGGESTED_PARAGRAPHS]:
+        if chosen and sum(map(len, chosen)) >= SUGGESTED_LENGTH:
             break
+        chosen.append(paragraph)
     if chosen:
         return Truncator("\n".join(chosen)).chars(TEXT_MAX)
     day = timezone.localtime(record.held_at).date()
