@@ -140,7 +140,8 @@ def checked_photos(org, user, data, files, topic):
     forms = []
     for n, (upload, caption) in enumerate(zip(uploads, typed, strict=True), 1):
         caption = caption or topic  # the topic stands in for a caption not typed
-        form = photo_form(upload, caption, collection, user)
+        # Without a topic nothing is saved (the topic is named); the file is still checked.
+        form = photo_form(upload, caption or upload.name, collection, user)
         if form.is_valid():
             forms.append((form, caption))
         else:

@@ -73,6 +73,7 @@ class QuickRecordForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["time"].initial = this_hour
         self.fields["meeting_type"].initial = MeetingType.objects.values_list("pk", flat=True).first
 

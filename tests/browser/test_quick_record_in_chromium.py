@@ -190,23 +190,45 @@ def test_a_meeting_from_the_admin_home_to_saved_in_a_handful_of_taps(
     assert WorkflowState.objects.for_instance(page).get().status == "in_progress"
 
 
-def test_the_form_and_its_errors_on_a_desktop(chromium, live_server, client, editor, members, wait):
+def test_the_form_and_its_errors_on_a_desktop(
+    chromium, live_server, client, editor, members, picture, wait
+):
     desk = signed_in(chromium, live_server, client, DESKTOP)
     driver = desk.driver
     driver.get(f"{live_server.url}/admin/orglife/quick-record/")
     wait(driver, lambda d: d.find_elements(By.ID, "id_topic"), 15, "no 快速记录 form")
-    desk.full_shot("desktop-1-form")
+    desk.shoot("desktop-1-form")
+    assert desk.wider_than_the_screen() == []
     li2 = f"[data-testid=qr-member][data-name={NAMES[1]}]"
     desk.tap(f"{li2} [data-testid=qr-present]")
+    desk.pick_photo(picture)
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[name=photo_caption]"), 10)
+    form_url = driver.current_url
     desk.tap("[data-testid=quick-submit]")  # no topic, 请假 without a reason
+    # The browser stops it before anything is sent: the picked photo stays.
+    invalid = driver.execute_script(
+        "return [...document.querySelectorAll(':invalid')].map(e => e.name)"
+    )
+    assert "topic" in invalid and f"reason-{members[1].pk}" in invalid
+    assert driver.current_url == form_url
+    assert driver.find_elements(By.CSS_SELECTOR, "[data-testid=quick-photo]")
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid=quick-problems]")
+
+    # A browser that checks nothing: the server names every problem and writes nothing.
+    driver.execute_script(
+        "document.querySelector('[data-quick-record]').noValidate = true;"
+        "document.querySelectorAll('[data-testid=quick-submit]').forEach(b => b.disabled = false)"
+    )
+    desk.tap("[data-testid=quick-submit]")
     problems = wait(
         driver,
         lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=quick-problems]"),
         15,
         "no problems shown",
     )[0]
-    desk.full_shot("desktop-2-errors")
+    desk.shoot("desktop-2-errors")
     assert "请填写主题" in problems.text and "李二请假，请填写原因" in problems.text
+    assert "照片尚未保存" in problems.text and "张照片无法使用" not in problems.text
     # The member stays unticked with the reason field open, where the problem is.
     assert driver.find_element(By.CSS_SELECTOR, f"{li2} [data-testid=qr-reason]").is_displayed()
     assert MeetingRecord.objects.count() == 0

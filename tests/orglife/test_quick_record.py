@@ -230,3 +230,10 @@ def test_the_record_list_menu_and_dashboard_offer_it(branch, editor):
         "quick-record-button"
         not in reviewer.get("/admin/snippets/orglife/meetingrecord/").content.decode()
     )
+
+
+def test_without_a_topic_a_good_photo_is_not_named_but_must_be_added_again(branch, editor):
+    data = quick(branch, [], topic="", photos=[photo_upload("a.jpg")], photo_caption=[""])
+    html = signed_in(editor).post(URL, data).content.decode()
+    assert "请填写主题" in html and "照片尚未保存" in html and "张照片无法使用" not in html
+    assert MeetingRecord.objects.count() == 0
