@@ -24,6 +24,7 @@ from wagtail.snippets.views.snippets import (
     IndexView,
     InspectView,
 )
+from wagtail.templatetags.wagtailcore_tags import richtext
 
 from content.cascade import visible_directives
 from content.models import DirectivePage
@@ -199,7 +200,9 @@ class RecordIndexView(IndexView):
 
 
 class RecordInspectView(SummaryButtonMixin, InspectView):
-    pass
+    def get_minutes_display_value(self):
+        """The minutes as the rich text they are (the generic view shows their markup)."""
+        return richtext(self.object.minutes) if self.object.minutes else "-"
 
 
 class RecordCreateView(TalliedSaveMixin, CreateView):

@@ -82,9 +82,9 @@ def photos_of(record):
 
 def build_page(record, title, text, owner):
     photos = photos_of(record)
-    page = ArticlePage(
-        title=title, owner=owner, live=False, date=record.held_at, summary=text[:TEXT_MAX]
-    )
+    # The text is the body (the article template shows a summary above the body: the
+    # same words twice); the app's summary falls back on the body.
+    page = ArticlePage(title=title, owner=owner, live=False, date=record.held_at)
     if photos:
         cover, alt = photos[0]
         if not cover.description:  # the cover's alt text is the image's description

@@ -62,3 +62,10 @@ def test_the_tallies_follow_an_edit_of_attendance_rows_only(org_tree, branch_mem
     assert Attendance.objects.get(pk=rows[1].pk).status == "leave"
     tally.refresh_from_db()
     assert (tally.meetings, tally.expected, tally.present) == (1, 2, 1)
+
+
+def test_the_inspect_view_shows_the_minutes_as_text_not_markup(org_tree):
+    record = MeetingRecordFactory(organisation=org_tree[OWN], minutes="<p>学习党章。</p>")
+    html = signed_in(role_user(OWN, "editors")).get(f"{BASE}/inspect/{record.pk}/")
+    assert "<p>学习党章。</p>" in html.content.decode()
+    assert "&lt;p&gt;" not in html.content.decode()
