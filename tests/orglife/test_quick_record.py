@@ -237,3 +237,12 @@ def test_without_a_topic_a_good_photo_is_not_named_but_must_be_added_again(branc
     html = signed_in(editor).post(URL, data).content.decode()
     assert "请填写主题" in html and "照片尚未保存" in html and "张照片无法使用" not in html
     assert MeetingRecord.objects.count() == 0
+
+
+def test_the_orglife_menu_offers_it_to_those_who_record(branch, editor):
+    def menu(client):
+        html = client.get("/admin/snippets/orglife/meetingrecord/").content.decode()
+        return re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', html, re.S).group(1)
+
+    assert "quick-record" in menu(signed_in(editor))
+    assert "quick-record" not in menu(signed_in(role_user(OWN, "reviewers")))
