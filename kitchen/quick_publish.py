@@ -11,19 +11,20 @@ What it does, in the order the view calls it:
   公开事项 (DisclosurePage), 通知公告 takes 通知 (NoticePage) — the first page type of the
   purpose in sites/column_types.py, the table the page editor's rule reads too. A
   sibling's or a parent's column is never among them.
-- `save_photos(...)`: each photo through Wagtail's own image form (format, size and pixel
-  limits, collection permission), into the organisation's collection, its 图片说明 stored
-  as the image's title and description (description is Wagtail's alt text, which 自动校对
-  checks).
+- `store_photo(...)` (sites/camera_photos.py): each photo through Wagtail's own image
+  form (format, size and pixel limits, collection permission), into the organisation's
+  collection, its 图片说明 stored as the image's title and description (description is
+  Wagtail's alt text, which 自动校对 checks).
 - `build_page(...)`: the unsaved page — plain text as paragraphs, the first photo as the
   cover of an article (with its 图片说明 as alt text), the other photos (all of them for
   notices and disclosure items, which have no cover) in the body.
 - `proofread(page)`: 自动校对's own checks (kitchen/proofreading.py) on that unsaved page,
   each finding with the field it concerns and what to change.
-- `submit(...)`: what 提交审核 in the page editor does — add the page as a draft, save a
-  revision as the user, start the organisation's workflow — then the column is
-  remembered for the user's next visit (QuickPublishChoice, in the database); what came of
-  it is kitchen/review_messages.outcome_of, as the page editor says it.
+- `submit(...)`: what 提交审核 in the page editor does (content/quick_pages.py) — add the
+  page as a draft, save a revision as the user, start the organisation's workflow — then
+  the column is remembered for the user's next visit (QuickPublishChoice, in the
+  database); what came of it is kitchen/review_messages.outcome_of, as the page editor
+  says it.
 
 When proofreading (or the form) finds something, nothing is created: no page, no revision,
 no workflow. The photos already checked are kept as images of the organisation's
@@ -37,21 +38,19 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.translation import gettext as _
-from wagtail.images import get_image_model
-from wagtail.images.forms import get_image_form
 from wagtail.models import GroupPagePermission
 
-from base.slugs import slug_for_title
 from content.models import ArticlePage, DisclosurePage
+from content.quick_pages import image_embed, paragraphs, submit_for_review
+from sites.camera_photos import captions, collection_of, kept_images, set_caption, store_photo
 from sites.column_types import ColumnPurpose, item_type
-from sites.models import ColumnPage, OrganisationAccess, OrganisationPage
+from sites.models import ColumnPage, OrganisationPage
 from sites.tree import below_path_q
 
 from .models import LexiconTerm, QuickPublishChoice
 from .proofreading import check
-from .quick_publish_forms import MAX_PHOTOS, QuickPublishForm, captions
+from .quick_publish_forms import MAX_PHOTOS, QuickPublishForm
 
 # The purposes of the columns 快速发布 posts into (each takes its purpose's item type).
 QUICK_PURPOSES = (ColumnPurpose.NEWS, ColumnPurpose.DISCLOSURE, ColumnPurpose.NOTICES)
@@ -141,57 +140,10 @@ class Photo:
     problems: list = field(default_factory=list)  # this photo's Problems, once checked
 
 
-def collection_of(org):
-    return OrganisationAccess.objects.select_related("collection").get(organisation=org).collection
-
-
-def store_photo(upload, caption, collection, user):
-    """An uploaded file → an image of `collection`, checked by Wagtail's image form (the
-    admin's own upload validation: format, size, pixels, the user's collection rights)."""
-    Image = get_image_model()
-    form_class = get_image_form(Image, fields=["title", "file", "description"])
-    title = caption or upload.name
-    form = form_class(
-        data={"title": title[:255], "description": caption, "collection": collection.pk},
-        files={"file": upload},
-        user=user,
-        instance=Image(uploaded_by_user=user),
-    )
-    if not form.is_valid():
-        return None, [str(e) for errors in form.errors.values() for e in errors]
-    image = form.save(commit=False)
-    image.uploaded_by_user = user
-    image.save()
-    return image, []
-
-
-def kept_images(ids, collection, user):
-    """Images this user uploaded to `collection` through an earlier attempt, by id."""
-    clean = [int(i) for i in ids if str(i).isdigit()]
-    found = get_image_model().objects.filter(
-        pk__in=clean, collection=collection, uploaded_by_user=user
-    )
-    by_id = {image.pk: image for image in found}
-    return [by_id[i] for i in clean if i in by_id]
-
-
-def set_caption(image, caption):
-    if caption and (image.title != caption[:255] or image.description != caption):
-        image.title, image.description = caption[:255], caption
-        image.save(update_fields=["title", "description"])
+# collection_of, store_photo, kept_images, set_caption: sites/camera_photos.py
 
 
 # --- the page ---------------------------------------------------------------------------
-
-
-def paragraphs(text):
-    """Plain text → rich text: a paragraph per line, nothing but text."""
-    lines = [line.strip() for line in (text or "").splitlines()]
-    return "".join(f"<p>{escape(line)}</p>" for line in lines if line)
-
-
-def image_embed(image, alt):
-    return f'<embed embedtype="image" id="{image.pk}" format="fullwidth" alt="{escape(alt)}"/>'
 
 
 def build_page(model, title, text, photos, owner):
@@ -288,23 +240,13 @@ def first_uncaptioned(stored, covered):
 # --- submitting -------------------------------------------------------------------------
 
 
-def page_slug(title, column):
-    return slug_for_title(title, column, fallback=timezone.localdate().strftime("%Y%m%d"))
-
-
 @transaction.atomic
 def submit(page, column, user):
-    """Add the page as a draft, save a revision as `user` and start the organisation's
-    workflow, as 提交审核 in the editor does. Returns the workflow state (None when no
-    workflow applies: the page stays a draft)."""
-    page.slug = page_slug(page.title, column)
-    column.add_child(instance=page)
-    page.save_revision(user=user, log_action=True)
+    """Submit the page for review (content/quick_pages.submit_for_review) and remember the
+    column for the user's next visit."""
+    state = submit_for_review(page, column, user)
     remember_column(user, column)
-    workflow = page.get_workflow()
-    if workflow is None:
-        return None
-    return workflow.start(page, user)
+    return state
 
 
 # --- one attempt, from the POST to the outcome ------------------------------------------

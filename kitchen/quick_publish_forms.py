@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 TITLE_MAX = 120
-CAPTION_MAX = 200
 TEXT_MAX = 20_000
 MAX_PHOTOS = 12
 
@@ -43,8 +42,3 @@ class QuickPublishForm(forms.Form):
     def chosen_column(self):
         """The chosen column (a quick_publish.Column) once the form is valid for it."""
         return self.columns.get(self.cleaned_data.get("column"))
-
-
-def captions(values):
-    """The 图片说明 as typed: one line each, at most CAPTION_MAX characters."""
-    return [" ".join((value or "").split())[:CAPTION_MAX] for value in values]

@@ -165,7 +165,7 @@ class QuickPublishPanel(Component):
     order = 0
 
     class Media:
-        css = {"all": ["kitchen/quick_publish.css"]}
+        css = {"all": ["sites/mobile_form.css"]}
 
     def get_context_data(self, parent_context):
         return {"url": reverse(FORM_URL)}

@@ -8,23 +8,38 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import CreateView, DeleteView, EditView
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    IndexView,
+    InspectView,
+)
+from wagtail.templatetags.wagtailcore_tags import richtext
 
 from content.cascade import visible_directives
 from content.models import DirectivePage
-from learning.models import MemberProfile
 from sites.admin_scope import SubtreePermissionPolicy, SubtreeSnippetViewSet, in_subtrees
 from sites.models import OrganisationPage
-from sites.tree import ancestor_paths, below_path_q
+from sites.tree import ancestor_paths, below_path_q, parent_title
 
 from . import rules, tallies
-from .import_views import RecordIndexView
+from .import_views import IMPORT_URL
+from .imports import can_import
+from .members import members_of
 from .models import MeetingRecord, MeetingType
+from .public_summary_views import summary_button
+from .quick_record import may_record
+from .quick_record_views import FORM_URL as QUICK_RECORD_URL
 from .visibility import SCOPE_FIELD, can_edit, organisations_edited, organisations_seen
 
 WRITE_ACTIONS = {"change", "delete"}
@@ -62,10 +77,6 @@ class RecordPermissionPolicy(SubtreePermissionPolicy):
         return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
 
 
-def members_of(organisations):
-    return in_subtrees(MemberProfile.objects.all(), organisations, "branch__path")
-
-
 def directives_reaching(organisations):
     paths = {p for o in organisations for p in ancestor_paths(o.path, inclusive=True)}
     return (
@@ -92,6 +103,12 @@ class RecordForm(WagtailAdminModelForm):
             )
             if len(organisations) == 1:
                 self.fields["organisation"].initial = organisations[0].pk
+        meeting_type = self.fields.get("meeting_type")
+        if meeting_type is not None:
+            # Every record has a type: the choices start with the first, never "---------".
+            meeting_type.empty_label = None
+            if not self.instance.pk and not self.is_bound:
+                self.initial.setdefault("meeting_type", MeetingType.objects.first())
         if "directives" in self.fields:
             self.fields["directives"].queryset = (
                 visible_directives(organisations[0])
@@ -154,13 +171,52 @@ class OwnEditorsOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+class SummaryButtonMixin:
+    """发布公开摘要 (or 查看公开摘要) in the header of a record's edit and inspect views."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        button = summary_button(self.request.user, self.object)
+        if button is not None:
+            buttons.append(button)
+        return buttons
+
+
+class RecordIndexView(IndexView):
+    """The list, with 快速记录 and 导入 beside 添加 for those who record and import."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if may_record(self.request.user):
+            buttons.append(
+                HeaderButton(
+                    _("快速记录"),
+                    url=reverse(QUICK_RECORD_URL),
+                    icon_name="mobile-alt",
+                    attrs={"data-testid": "quick-record-button"},
+                )
+            )
+        if can_import(self.request.user):
+            # Short: beside 添加 组织生活记录 it must still fit a phone's header.
+            buttons.append(HeaderButton(_("导入"), url=reverse(IMPORT_URL), icon_name="upload"))
+        return buttons
+
+
+class RecordInspectView(SummaryButtonMixin, InspectView):
+    def get_minutes_display_value(self):
+        """The minutes as the rich text they are (the generic view shows their markup)."""
+        return richtext(self.object.minutes) if self.object.minutes else "-"
+
+
 class RecordCreateView(TalliedSaveMixin, CreateView):
     def save_instance(self):
         self.form.instance.created_by = self.request.user
         return super().save_instance()
 
 
-class RecordEditView(OwnEditorsOnlyMixin, TalliedSaveMixin, EditView):
+class RecordEditView(OwnEditorsOnlyMixin, SummaryButtonMixin, TalliedSaveMixin, EditView):
     pass
 
 
@@ -202,6 +258,13 @@ class RecordFilterSet(WagtailFilterSet):
         fields = []
 
 
+def organisation_with_parent(record):
+    """银河社区 › 银河社区第一党支部: branches of different communities share names."""
+    above = getattr(record, "organisation_above", None)
+    name = record.organisation.title
+    return f"{above} › {name}" if above else name
+
+
 class MeetingRecordViewSet(SubtreeSnippetViewSet):
     """Every view of records (list, inspect, edit, delete, history, usage, the chooser …)
     keeps to what the user sees; writing to the organisation's own editors."""
@@ -211,7 +274,8 @@ class MeetingRecordViewSet(SubtreeSnippetViewSet):
     scope_organisations = staticmethod(organisations_seen)
     icon = "calendar-alt"
     menu_label = _("组织生活记录")
-    index_view_class = RecordIndexView  # with 导入记录
+    index_view_class = RecordIndexView
+    inspect_view_class = RecordInspectView
     add_view_class = RecordCreateView
     edit_view_class = RecordEditView
     delete_view_class = RecordDeleteView
@@ -228,7 +292,12 @@ class MeetingRecordViewSet(SubtreeSnippetViewSet):
         "resolutions",
         "directives",
     ]
-    list_display = ["topic", "meeting_type", "organisation", "held_at"]
+    list_display = [
+        "topic",
+        "meeting_type",
+        Column("organisation", label=_("组织"), accessor=organisation_with_parent),
+        "held_at",
+    ]
     filterset_class = RecordFilterSet
     search_fields = ["topic"]
     edit_handler = ObjectList(
@@ -259,4 +328,6 @@ class MeetingRecordViewSet(SubtreeSnippetViewSet):
         )
 
     def get_queryset(self, request):
-        return MeetingRecord.objects.select_related("organisation", "meeting_type")
+        return MeetingRecord.objects.select_related("organisation", "meeting_type").annotate(
+            organisation_above=parent_title("organisation__path")
+        )

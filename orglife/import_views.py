@@ -1,6 +1,5 @@
 """组织生活 → 导入记录: upload a table of meeting records into one of the organisations
-the user edits (orglife/imports.py does the work), the template to fill in, and the
-导入记录 button on the record list."""
+the user edits (orglife/imports.py does the work), the template to fill in."""
 
 import csv
 import io
@@ -10,8 +9,6 @@ from django import forms
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets.button import HeaderButton
-from wagtail.snippets.views.snippets import IndexView
 
 from base.admin import FileImportView
 
@@ -97,18 +94,6 @@ def import_template(request):
         f"{quote(str(TEMPLATE_NAME))}.{extension}"
     )
     return response
-
-
-class RecordIndexView(IndexView):
-    """The record list, with 导入 beside 添加 for those who may import."""
-
-    @property
-    def header_buttons(self):
-        buttons = list(super().header_buttons)
-        if can_import(self.request.user):
-            # Short: beside 添加 组织生活记录 it must still fit a phone's header.
-            buttons.append(HeaderButton(_("导入"), url=reverse(IMPORT_URL), icon_name="upload"))
-        return buttons
 
 
 record_import_view = RecordImportView.as_view()

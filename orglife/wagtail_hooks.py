@@ -8,14 +8,16 @@ from base.admin import AdminLink, MenuGroupWithViews
 from . import import_views
 from .admin_views import MeetingRecordViewSet
 from .imports import can_import
+from .quick_record import may_record
 
 
 class OrgLifeViewSetGroup(MenuGroupWithViews):
-    menu_label = "组织生活"
+    menu_label = _("组织生活")
     menu_icon = "calendar-alt"
     menu_order = 270
     items = (MeetingRecordViewSet,)
     links = (
+        AdminLink(_("快速记录"), "orglife_quick_record", "quick-record", "mobile-alt", may_record),
         AdminLink(_("导入记录"), import_views.IMPORT_URL, "record-import", "upload", can_import),
     )
 
@@ -33,3 +35,34 @@ def register_record_import_urls():
             name=import_views.TEMPLATE_URL,
         ),
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_quick_record_urls():
+    from . import public_summary_views, quick_record_views
+
+    return [
+        path(
+            "orglife/quick-record/",
+            quick_record_views.QuickRecordView.as_view(),
+            name=quick_record_views.FORM_URL,
+        ),
+        path(
+            "orglife/quick-record/done/<int:pk>/",
+            quick_record_views.QuickRecordDoneView.as_view(),
+            name=quick_record_views.DONE_URL,
+        ),
+        path(
+            "orglife/records/<int:pk>/public-summary/",
+            public_summary_views.PublicSummaryView.as_view(),
+            name=public_summary_views.SUMMARY_URL,
+        ),
+    ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_quick_record_panel(request, panels):
+    from .quick_record_views import QuickRecordPanel
+
+    if may_record(request.user):
+        panels.append(QuickRecordPanel())

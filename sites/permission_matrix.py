@@ -368,6 +368,11 @@ ACTIONS = {
         ],
     ),
     "record_add": ("新增组织生活记录", ["wagtailsnippets_orglife_meetingrecord:add"]),
+    # 快速记录 (orglife/quick_record.py) for the target organisation: as adding a record;
+    # its result screen and 发布公开摘要 of a record: as editing it.
+    "record_quick": ("快速记录", ["orglife_quick_record"]),
+    "record_quick_done": ("快速记录结果", ["orglife_quick_record_done"]),
+    "record_summary": ("发布公开摘要", ["orglife_public_summary"]),
     "choose_record": (
         "选择组织生活记录",
         [
@@ -527,6 +532,8 @@ for _role, _cells in EXPECTED.items():
     _cells["quick_publish"] = _cells["add_subpage"]
     _cells["quick_publish_done"] = _cells["edit"] | _cells["workflow_history"]
     _cells["snippets_api"] = _cells["member_list"]
+    _cells["record_quick"] = _cells["record_add"]
+    _cells["record_quick_done"] = _cells["record_summary"] = _cells["record_edit"]
 
 # Admin URL names (or namespace prefixes, ending in ":" or "_") that are not about one
 # organisation's objects — site-wide settings, the user's own account, static helpers —

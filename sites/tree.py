@@ -8,7 +8,8 @@ longer" is exactly the range P < path < P + "~", which both SQLite and PostgreSQ
 answer from the index.
 """
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 
 AFTER_ALPHABET = "~"  # sorts after every character treebeard uses in paths
 
@@ -36,3 +37,13 @@ def descendants_q(page, inclusive=False):
 
 def children_q(page):
     return descendants_q(page) & Q(depth=page.depth + 1)
+
+
+def parent_title(field="path"):
+    """An expression for the title of the page just above the row's tree path `field`
+    (e.g. "organisation__path"): one subquery, for lists that must tell apart
+    organisations of the same name (two 第一党支部 in different communities)."""
+    from wagtail.models import Page  # sites.models imports this module
+
+    parent_path = Substr(OuterRef(field), 1, Length(OuterRef(field)) - STEPLEN)
+    return Subquery(Page.objects.filter(path=parent_path).values("title")[:1])

@@ -361,6 +361,9 @@ def walks(w):
         "查看组织生活记录": reverse(
             "wagtailsnippets_orglife_meetingrecord:inspect", args=[w["record"].pk]
         ),
+        "快速记录": reverse("orglife_quick_record"),
+        "快速记录结果": reverse("orglife_quick_record_done", args=[w["record"].pk]),
+        "发布公开摘要": reverse("orglife_public_summary", args=[w["record"].pk]),
         "片段": reverse("wagtailsnippets:index"),
         "翻译编辑": reverse("wagtailadmin_pages:edit", args=[w["translated"].pk]),
     }

@@ -409,6 +409,9 @@ def try_action(client, action, obj):
             reached,
         ),
         "record_edit": ([f"{records}/edit/{record}/", f"{records}/delete/{record}/"], reached),
+        "record_quick": (f"/admin/orglife/quick-record/?org={org.pk}", reached),
+        "record_quick_done": (f"/admin/orglife/quick-record/done/{record}/", reached),
+        "record_summary": (f"/admin/orglife/records/{record}/public-summary/", reached),
         "choose_record": (
             [
                 "/admin/snippets/choose/orglife/meetingrecord/",

@@ -1,7 +1,8 @@
-// 快速发布 (templates/kitchen/admin/quick_publish.html): each photo picked (from the
+// Photos from the camera in a phone form (快速发布, 快速记录): each photo picked (from the
 // camera or the album) becomes a row with its thumbnail, its own file input and a
-// 图片说明 filled from the title until the editor types one. Without this script the
-// page still works: the picker's files are sent as they are and the title stands in.
+// 图片说明 filled from the form's title field (`data-quick-caption-source`, #id_title
+// unless told) until the editor types one. Without this script the page still works:
+// the picker's files are sent as they are and the title stands in.
 (function () {
   "use strict";
   const form = document.querySelector("[data-quick-form]");
@@ -9,7 +10,7 @@
   const picker = form.querySelector("[data-quick-input]");
   const list = form.querySelector("[data-quick-photos]");
   const template = form.querySelector("[data-quick-template]");
-  const title = form.querySelector("#id_title");
+  const title = form.querySelector(form.dataset.quickCaptionSource || "#id_title");
   const submit = form.querySelector("[data-quick-submit]");
   const canMove = typeof DataTransfer === "function";
 
