@@ -9,3 +9,6 @@ class OrgLifeConfig(AppConfig):
     def ready(self):
         # Receivers: tallies kept with each record's delete and each page publish.
         from . import access, tallies  # noqa: F401
+
+        # Receivers: an attendance or photo change makes the year's handbook stale.
+        from . import handbook_builds  # noqa: F401

@@ -1,0 +1,147 @@
+"""Built handbooks, kept until their records change.
+
+A handbook's version (`stamp`) is one aggregate over the organisation's records of the
+year — how many, and the newest `updated_at` — plus when the organisation page (its
+leaders, counts) was last published. Saving or deleting a record moves it; so does an
+attendance or photo change (the receivers below touch the record's `updated_at`). A
+request finds the HandbookBuild of (organisation, year): done with the same stamp, the
+file is served as it is; otherwise it is built again, in the request for up to
+PORTAL_HANDBOOK_INLINE_RECORDS records, else by the task worker (orglife/tasks.py) while
+the status page shows its progress."""
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sites.admin_scope import in_subtrees
+
+from .models import Attendance, HandbookBuild, MeetingRecord, RecordPhoto
+from .visibility import organisations_seen
+
+MIN_YEAR = 2000
+logger = logging.getLogger(__name__)
+
+
+def stamp(organisation, year):
+    """(record count, version) of `organisation`'s handbook for `year` (one query)."""
+    from .handbook import records_of
+
+    row = records_of(organisation, year).aggregate(n=Count("pk"), last=Max("updated_at"))
+    published = organisation.last_published_at
+    parts = [row["n"], row["last"] and row["last"].isoformat(), published and published.isoformat()]
+    return row["n"], "|".join(str(p) for p in parts)
+
+
+def check_year(year):
+    """`year` as an int, or ValueError with the Chinese message to show."""
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValueError(_("年份应为四位数字，例如 %(year)s。") % {"year": timezone.localdate().year})
+    this_year = timezone.localdate().year
+    if not MIN_YEAR <= year <= this_year:
+        raise ValueError(
+            _("年份应在 %(first)s 到 %(last)s 之间。") % {"first": MIN_YEAR, "last": this_year}
+        )
+    return year
+
+
+def builds_visible_to(user):
+    """The builds of organisations whose records `user` sees (nobody else's)."""
+    builds = HandbookBuild.objects.select_related("organisation")
+    if user.is_authenticated and user.is_superuser:
+        return builds
+    return in_subtrees(builds, list(organisations_seen(user)), "organisation__path")
+
+
+def request_handbook(organisation, year, user=None):
+    """The HandbookBuild of (organisation, year), fresh or under way: built now when the
+    cached file is stale and the year is small, queued for the worker when it is large."""
+    count, version = stamp(organisation, year)
+    with transaction.atomic():
+        build, _created = HandbookBuild.objects.select_for_update().get_or_create(
+            organisation=organisation, year=year
+        )
+        if build.stamp == version and build.status in (
+            HandbookBuild.DONE,
+            HandbookBuild.QUEUED,
+            HandbookBuild.RUNNING,
+        ):
+            if build.status != HandbookBuild.DONE or build.file:
+                return build
+        build.status, build.stamp, build.stage = HandbookBuild.QUEUED, version, ""
+        build.done, build.total, build.error = 0, count + 3, ""
+        build.requested_by = user if user and user.is_authenticated else None
+        build.requested_at = timezone.now()
+        build.save()
+    if count <= settings.PORTAL_HANDBOOK_INLINE_RECORDS:
+        try:
+            build_now(build.pk)
+        except Exception:  # recorded on the build; the status page says it failed
+            logger.exception("handbook %s/%s failed", organisation.code, year)
+    else:
+        from .tasks import build_handbook
+
+        transaction.on_commit(lambda: build_handbook.enqueue(build.pk))
+    build.refresh_from_db()
+    return build
+
+
+def build_now(build_pk, progress=None):
+    """Build the handbook of a HandbookBuild and store it; its progress is written to the
+    row as it goes (the status page reads it). A failure is recorded, the old file kept."""
+    from .handbook import render
+
+    build = HandbookBuild.objects.select_related("organisation").get(pk=build_pk)
+    organisation = build.organisation
+    _count, version = stamp(organisation, build.year)
+    rows = HandbookBuild.objects.filter(pk=build_pk)
+    rows.update(status=HandbookBuild.RUNNING, stamp=version, stage=_("读取记录"))
+
+    def tell(done, total, stage):
+        rows.update(done=done, total=total, stage=stage)
+        if progress:
+            progress(done, total, stage)
+
+    try:
+        pdf, pages = render(organisation, build.year, progress=tell)
+    except Exception as error:
+        rows.update(status=HandbookBuild.FAILED, error=f"{type(error).__name__}: {error}")
+        raise
+    old = build.file.name
+    build.file.save(f"{organisation.code}-{build.year}.pdf", ContentFile(pdf), save=False)
+    rows.update(
+        status=HandbookBuild.DONE,
+        file=build.file.name,
+        pages=pages,
+        built_at=timezone.now(),
+        stage=_("完成"),
+    )
+    if old and old != build.file.name:
+        build.file.storage.delete(old)
+    return HandbookBuild.objects.get(pk=build_pk)
+
+
+def filename(build):
+    return f"{build.organisation.title}-{build.year}-{_('工作手册')}.pdf"
+
+
+def _touch(record_id):
+    MeetingRecord.objects.filter(pk=record_id).update(updated_at=timezone.now())
+
+
+@receiver(post_save, sender=Attendance)
+@receiver(post_delete, sender=Attendance)
+@receiver(post_save, sender=RecordPhoto)
+@receiver(post_delete, sender=RecordPhoto)
+def _record_part_changed(sender, instance, **kwargs):
+    """An attendance or photo changed: its record's handbook is stale."""
+    if instance.record_id:
+        _touch(instance.record_id)
