@@ -107,9 +107,7 @@ def gather(organisation, year):
     """Everything the booklet shows (a constant number of queries)."""
     parent = Page.objects.filter(path=organisation.path[: -Page.steplen]).first()
     leaders = list(organisation.leaders.order_by("sort_order", "pk"))
-    members = list(
-        in_subtrees(MemberProfile.objects.all(), [organisation]).order_by("name", "pk")
-    )
+    members = list(in_subtrees(MemberProfile.objects.all(), [organisation]).order_by("name", "pk"))
     types = list(MeetingType.objects.all())
     records = list(
         records_of(organisation, year)
@@ -249,6 +247,7 @@ def read_own_file(url):
 def render(organisation, year, progress=None):
     """(pdf bytes, page count) of the handbook. `progress(done, total, stage)` is told
     each step: gathering, each record's section, layout, writing."""
+
     def tell(done, total, stage):
         if progress:
             progress(done, total, stage)

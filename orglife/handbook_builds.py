@@ -41,11 +41,11 @@ def stamp(organisation, year):
 
 def check_year(year):
     """`year` as an int, or ValueError with the Chinese message to show."""
+    this_year = timezone.localdate().year
     try:
         year = int(year)
     except (TypeError, ValueError):
-        raise ValueError(_("年份应为四位数字，例如 %(year)s。") % {"year": timezone.localdate().year})
-    this_year = timezone.localdate().year
+        raise ValueError(_("年份应为四位数字，例如 %(year)s。") % {"year": this_year}) from None
     if not MIN_YEAR <= year <= this_year:
         raise ValueError(
             _("年份应在 %(first)s 到 %(last)s 之间。") % {"first": MIN_YEAR, "last": this_year}
