@@ -326,7 +326,7 @@ STORAGES = {
     # Built 党支部工作手册 PDFs (orglife): private, served only through the admin view that
     # checks who may see the records. Local: PORTAL_PRIVATE_ROOT (0700, outside MEDIA_ROOT);
     # object storage: the bucket's private handbooks/ prefix (base/storage.py).
-    "handbooks": default_storage
+    "handbooks": dict(default_storage)
     if AWS_STORAGE_BUCKET_NAME
     else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
