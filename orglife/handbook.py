@@ -19,7 +19,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -246,7 +246,13 @@ def read_own_file(url):
 
 def render(organisation, year, progress=None):
     """(pdf bytes, page count) of the handbook. `progress(done, total, stage)` is told
-    each step: gathering, each record's section, layout, writing."""
+    each step: gathering, each record's section, layout, writing. The booklet is in the
+    portal's language (Chinese), whoever asked for it: one file serves everyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(organisation, year, progress)
+
+
+def _render(organisation, year, progress):
 
     def tell(done, total, stage):
         if progress:
