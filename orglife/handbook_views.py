@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.models import Locale
 
 from base.admin import ForbiddenMixin
 
@@ -54,8 +55,11 @@ class HandbookForm(forms.Form):
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = organisations_filtered(request).order_by("path")
+        # The source pages only (a translated organisation keeps its records there).
+        choices = organisations_filtered(request).filter(locale=Locale.get_default())
+        choices = choices.order_by("path")
         self.fields["organisation"].queryset = choices
+        self.fields["organisation"].widget.attrs["style"] = "max-width: 100%"  # long names
         if not self.is_bound:
             own = organisations_seen(request.user).order_by("depth", "path").first()
             self.fields["organisation"].initial = own.pk if own else None

@@ -377,6 +377,10 @@ ACTIONS = {
             "wagtailsnippetchoosers_orglife_meetingrecord:chosen_multiple",
         ],
     ),
+    # 打印手册 (orglife): the target's 工作手册 (the form offers it, or not) and a build's
+    # status page and PDF: for whoever sees the target's records.
+    "handbook_print": ("打印工作手册", ["orglife_handbook"]),
+    "handbook": ("工作手册进度与下载", ["orglife_handbook_status", "orglife_handbook_file"]),
 }
 NO_LEAK = {
     "reports",
@@ -523,6 +527,7 @@ for _role, _cells in EXPECTED.items():
     _cells["quick_publish"] = _cells["add_subpage"]
     _cells["quick_publish_done"] = _cells["edit"] | _cells["workflow_history"]
     _cells["snippets_api"] = _cells["member_list"]
+    _cells["handbook_print"] = _cells["handbook"] = _cells["record_inspect"]
 
 # Admin URL names (or namespace prefixes, ending in ":" or "_") that are not about one
 # organisation's objects — site-wide settings, the user's own account, static helpers —
