@@ -1,26 +1,30 @@
 """Built handbooks, kept until their records change.
 
-A handbook's version (`stamp`) is one aggregate over the organisation's records of the
-year — how many, and the newest `updated_at` — plus when the organisation page (its
-leaders, counts) was last published. Saving or deleting a record moves it; so does an
-attendance or photo change (the receivers below touch the record's `updated_at`). A
-request finds the HandbookBuild of (organisation, year): done with the same stamp, the
-file is served as it is; otherwise it is built again, in the request for up to
-PORTAL_HANDBOOK_INLINE_RECORDS records, else by the task worker (orglife/tasks.py) while
-the status page shows its progress."""
+A handbook's version (`stamp`) is one query: over the organisation's records of the
+year, how many and the newest `updated_at`; over the members on its roll, how many and
+the newest id; plus when the organisation page (its leaders, counts) was last published.
+Saving or deleting a record moves it; so does an attendance or photo change (the
+receivers below touch the record's `updated_at`), and so does a member joining or leaving
+the roll. A request finds the HandbookBuild of (organisation, year): done with the same
+stamp, the file is served as it is; otherwise it is built again, in the request for up to
+PORTAL_HANDBOOK_INLINE_RECORDS records and PORTAL_HANDBOOK_INLINE_MEMBERS members, else
+by the task worker (orglife/tasks.py) while the status page shows its progress."""
 
+import datetime
 import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Subquery, Value
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learning.models import MemberProfile
 from sites.admin_scope import in_subtrees
+from sites.models import OrganisationPage
 
 from .models import Attendance, HandbookBuild, MeetingRecord, RecordPhoto
 from .visibility import organisations_seen
@@ -29,14 +33,37 @@ MIN_YEAR = 2000
 logger = logging.getLogger(__name__)
 
 
+def _one(queryset, aggregate):
+    """`aggregate` over `queryset` as a subquery (one value, NULL when empty)."""
+    return Subquery(
+        queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(v=aggregate).values("v")
+    )
+
+
 def stamp(organisation, year):
     """(record count, version) of `organisation`'s handbook for `year` (one query)."""
     from .handbook import records_of
 
-    row = records_of(organisation, year).aggregate(n=Count("pk"), last=Max("updated_at"))
+    records = records_of(organisation, year)
+    members = in_subtrees(MemberProfile.objects.all(), [organisation])
+    row = (
+        OrganisationPage.objects.filter(pk=organisation.pk)
+        .annotate(
+            n=_one(records, Count("pk")),
+            last=_one(records, Max("updated_at")),
+            roll=_one(members, Count("pk")),
+            newest=_one(members, Max("pk")),
+        )
+        .values("n", "last", "roll", "newest")
+        .get()
+    )
+    count = row["n"] or 0
+    last = row["last"]
+    if isinstance(last, datetime.datetime):
+        last = last.isoformat()
     published = organisation.last_published_at
-    parts = [row["n"], row["last"] and row["last"].isoformat(), published and published.isoformat()]
-    return row["n"], "|".join(str(p) for p in parts)
+    parts = [count, last, row["roll"] or 0, row["newest"], published and published.isoformat()]
+    return count, "|".join(str(p) for p in parts)
 
 
 def check_year(year):
@@ -81,7 +108,7 @@ def request_handbook(organisation, year, user=None):
         build.requested_by = user if user and user.is_authenticated else None
         build.requested_at = timezone.now()
         build.save()
-    if count <= settings.PORTAL_HANDBOOK_INLINE_RECORDS:
+    if is_small(organisation, count):
         try:
             build_now(build.pk)
         except Exception:  # recorded on the build; the status page says it failed
@@ -92,6 +119,15 @@ def request_handbook(organisation, year, user=None):
         transaction.on_commit(lambda: build_handbook.enqueue(build.pk))
     build.refresh_from_db()
     return build
+
+
+def is_small(organisation, records):
+    """Whether the booklet is built in the request: few records, and a roll that is not
+    a whole district's (its member list runs to pages too)."""
+    if records > settings.PORTAL_HANDBOOK_INLINE_RECORDS:
+        return False
+    members = in_subtrees(MemberProfile.objects.all(), [organisation])
+    return members.count() <= settings.PORTAL_HANDBOOK_INLINE_MEMBERS
 
 
 def build_now(build_pk, progress=None):

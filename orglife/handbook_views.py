@@ -59,7 +59,7 @@ class HandbookForm(forms.Form):
         choices = organisations_filtered(request).filter(locale=Locale.get_default())
         choices = choices.order_by("path")
         self.fields["organisation"].queryset = choices
-        self.fields["organisation"].widget.attrs["style"] = "max-width: 100%"  # long names
+        self.fields["organisation"].widget.attrs["style"] = "max-width: calc(100vw - 2.5rem)"
         if not self.is_bound:
             own = organisations_seen(request.user).order_by("depth", "path").first()
             self.fields["organisation"].initial = own.pk if own else None

@@ -338,9 +338,10 @@ STORAGES = {
         },
     },
 }
-# A handbook with more records than this is built by the task worker (progress shown on
-# a status page); smaller ones in the request.
+# A handbook with more records (or members on its roll) than this is built by the task
+# worker (progress shown on a status page); smaller ones in the request.
 PORTAL_HANDBOOK_INLINE_RECORDS = env_int("PORTAL_HANDBOOK_INLINE_RECORDS", 40)
+PORTAL_HANDBOOK_INLINE_MEMBERS = env_int("PORTAL_HANDBOOK_INLINE_MEMBERS", 300)
 # Local media are served by Django only on the embedded set-up; nginx serves them in
 # production (deploy/nginx). Documents are never served from /media/ (portal/views.py
 # serve_media refuses /media/documents/ as nginx does, S3 keeps them private): they are

@@ -18,6 +18,7 @@ from orglife import handbook, handbook_builds
 from orglife.models import Attendance, HandbookBuild, RecordPhoto
 from tests.content.factories import DirectiveFactory, library
 from tests.factories import ImageFactory
+from tests.learning.factories import MemberFactory
 
 from .conftest import OWN, PARENT, SIBLING
 from .factories import MeetingRecordFactory, attend, meeting_type, role_user
@@ -224,7 +225,14 @@ def test_printing_in_the_admin_gives_the_pdf_and_keeps_it_until_a_record_changes
 
 def test_the_cache_check_is_one_query(booklet, django_assert_num_queries):
     with django_assert_num_queries(1):
-        handbook_builds.stamp(booklet["branch"], YEAR)
+        count, version = handbook_builds.stamp(booklet["branch"], YEAR)
+    assert count == 3
+
+
+def test_a_member_joining_the_roll_makes_the_handbook_stale(booklet):
+    before = handbook_builds.stamp(booklet["branch"], YEAR)
+    MemberFactory(branch=booklet["branch"], name="新党员")
+    assert handbook_builds.stamp(booklet["branch"], YEAR) != before
 
 
 def test_a_sibling_gets_404_and_the_levels_above_get_the_pdf(client, booklet, org_tree):
@@ -324,3 +332,13 @@ def test_a_large_year_is_built_by_the_worker_with_progress_shown(
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(FORM, print_form(booklet["branch"]))
     assert again["Location"] == f"{status}pdf/"  # kept: no second queue entry
+
+
+def test_a_long_roll_goes_to_the_worker_too(client, booklet, database_tasks):
+    database_tasks.PORTAL_HANDBOOK_INLINE_RECORDS = 40
+    database_tasks.PORTAL_HANDBOOK_INLINE_MEMBERS = 1  # the branch has two members
+    signed_in(client, OWN)
+    response = client.post(FORM, print_form(booklet["branch"]))
+    build = HandbookBuild.objects.get()
+    assert response["Location"] == f"/admin/orglife/handbook/{build.pk}/"
+    assert build.status == HandbookBuild.QUEUED
