@@ -107,7 +107,8 @@ def gather(organisation, year):
     """Everything the booklet shows (a constant number of queries)."""
     parent = Page.objects.filter(path=organisation.path[: -Page.steplen]).first()
     leaders = list(organisation.leaders.order_by("sort_order", "pk"))
-    members = list(in_subtrees(MemberProfile.objects.all(), [organisation]).order_by("name", "pk"))
+    roll = in_subtrees(MemberProfile.objects.select_related("branch"), [organisation])
+    members = list(roll.order_by("branch__path", "name", "pk"))  # by branch, then name
     types = list(MeetingType.objects.all())
     records = list(
         records_of(organisation, year)
