@@ -96,13 +96,8 @@ def request_handbook(organisation, year, user=None):
         build, _created = HandbookBuild.objects.select_for_update().get_or_create(
             organisation=organisation, year=year
         )
-        if build.stamp == version and build.status in (
-            HandbookBuild.DONE,
-            HandbookBuild.QUEUED,
-            HandbookBuild.RUNNING,
-        ):
-            if build.status != HandbookBuild.DONE or build.file:
-                return build
+        if build.stamp == version and (is_kept(build) or is_under_way(build)):
+            return build
         build.status, build.stamp, build.stage = HandbookBuild.QUEUED, version, ""
         build.done, build.total, build.error = 0, count + 3, ""
         build.requested_by = user if user and user.is_authenticated else None
@@ -119,6 +114,19 @@ def request_handbook(organisation, year, user=None):
         transaction.on_commit(lambda: build_handbook.enqueue(build.pk))
     build.refresh_from_db()
     return build
+
+
+def is_kept(build):
+    return build.status == HandbookBuild.DONE and bool(build.file)
+
+
+def is_under_way(build):
+    """Queued or running, and not left behind by a worker that died (after
+    PORTAL_TASK_STALE_AFTER seconds it is asked for again)."""
+    if build.status not in (HandbookBuild.QUEUED, HandbookBuild.RUNNING):
+        return False
+    age = timezone.now() - build.requested_at
+    return age.total_seconds() < settings.PORTAL_TASK_STALE_AFTER
 
 
 def is_small(organisation, records):

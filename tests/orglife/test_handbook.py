@@ -342,3 +342,30 @@ def test_a_long_roll_goes_to_the_worker_too(client, booklet, database_tasks):
     build = HandbookBuild.objects.get()
     assert response["Location"] == f"/admin/orglife/handbook/{build.pk}/"
     assert build.status == HandbookBuild.QUEUED
+
+
+def test_a_failed_build_says_so_and_keeps_no_file(client, booklet, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(handbook, "render", broken)
+    signed_in(client, OWN)
+    response = client.post(FORM, print_form(booklet["branch"]), follow=True)
+    build = HandbookBuild.objects.get()
+    assert build.status == HandbookBuild.FAILED and not build.file
+    assert "生成失败" in response.content.decode()
+    assert client.get(f"/admin/orglife/handbook/{build.pk}/pdf/").status_code == 404
+
+
+def test_a_build_a_dead_worker_left_running_is_asked_for_again(booklet, settings):
+    count, version = handbook_builds.stamp(booklet["branch"], YEAR)
+    left = timezone.now() - datetime.timedelta(seconds=settings.PORTAL_TASK_STALE_AFTER + 1)
+    HandbookBuild.objects.create(
+        organisation=booklet["branch"],
+        year=YEAR,
+        status=HandbookBuild.RUNNING,
+        stamp=version,
+        requested_at=left,
+    )
+    build = handbook_builds.request_handbook(booklet["branch"], YEAR)
+    assert build.status == HandbookBuild.DONE and build.pages
