@@ -38,6 +38,7 @@ PHOTOS_PER_RECORD = 2
 # The base URL of the booklet's HTML: relative links (/media/…, /static/…) resolve under
 # it and OwnFilesFetcher maps them to storage; no request ever leaves the process.
 BASE_URL = "http://handbook.invalid/"
+MEDIA_PATH, STATIC_PATH = "/media/", "/static/"  # fixed: whatever URLs the storages serve
 
 
 def year_bounds(year):
@@ -175,7 +176,7 @@ def _entry(record, present_times):
 def own_media(rendition, caption):
     """(src, rendition, caption): src names the rendition's file in our storage (read by
     OwnFilesFetcher), whatever URL the storage would give the browser."""
-    return settings.MEDIA_URL + rendition.file.name, rendition, caption
+    return MEDIA_PATH + rendition.file.name, rendition, caption
 
 
 def _summary(types, tallies, relays):
@@ -231,14 +232,14 @@ def read_own_file(url):
     if f"{parts.scheme}://{parts.netloc}/" != BASE_URL:
         raise ValueError(f"refused: {url}")
     path = unquote(parts.path)
-    if path.startswith(settings.MEDIA_URL):
-        name = path.removeprefix(settings.MEDIA_URL)
+    if path.startswith(MEDIA_PATH):
+        name = path.removeprefix(MEDIA_PATH)
         if is_private(name) or ".." in name.split("/"):
             raise ValueError(f"refused: {url}")
         with default_storage.open(name, "rb") as handle:
             return handle.read(), name
-    if path.startswith(settings.STATIC_URL):
-        found = finders.find(path.removeprefix(settings.STATIC_URL))
+    if path.startswith(STATIC_PATH):
+        found = finders.find(path.removeprefix(STATIC_PATH))
         if found:
             with open(found, "rb") as handle:
                 return handle.read(), found
