@@ -5,7 +5,8 @@ One bucket, two kinds of object:
   AWS_S3_CUSTOM_DOMAIN), cacheable by browsers, the app and the metro screens; the
   bucket policy allows anonymous GET on everything except documents/.
 - private: Wagtail documents (documents/…), which may sit in a collection with a view
-  restriction. Their link is always the portal's /documents/<id>/<name>/: Wagtail checks
+  restriction, and built handbooks (handbooks/…, served only through the admin). A
+  document's link is always the portal's /documents/<id>/<name>/: Wagtail checks
   the restriction, then redirects (WAGTAILDOCS_SERVE_METHOD = "redirect") to a signed
   URL that expires after PORTAL_DOCUMENT_URL_EXPIRE seconds.
 """
@@ -16,7 +17,7 @@ from botocore.config import Config
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
-PRIVATE_PREFIXES = ("documents/",)
+PRIVATE_PREFIXES = ("documents/", "handbooks/")
 
 
 def is_private(name):

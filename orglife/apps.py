@@ -7,5 +7,6 @@ class OrgLifeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Receivers: tallies kept with each record's delete and each page publish.
-        from . import access, tallies  # noqa: F401
+        # Receivers: tallies kept with each record's delete and each page publish; an
+        # attendance or photo change makes the year's handbook stale (handbook_builds).
+        from . import access, handbook_builds, tallies  # noqa: F401

@@ -248,3 +248,65 @@ class PublishTally(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.purpose}: {self.updates}"
+
+
+def handbook_storage():
+    """Where built handbooks are kept: the private storage (settings STORAGES
+    "handbooks"), never under the public media URL; served only through the admin view
+    that checks who may see the organisation's records."""
+    from django.core.files.storage import storages
+
+    return storages["handbooks"]
+
+
+class HandbookBuild(models.Model):
+    """The 党支部工作手册 of one organisation and year: its build state and progress (the
+    task worker writes them, the status page reads them) and the PDF, good while `stamp`
+    equals the records' current version (orglife/handbook_builds.py)."""
+
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [
+        (QUEUED, _("排队中")),
+        (RUNNING, _("生成中")),
+        (DONE, _("已完成")),
+        (FAILED, _("失败")),
+    ]
+
+    organisation = models.ForeignKey(
+        "orgs.OrganisationPage",
+        verbose_name=_("组织"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(_("状态"), max_length=8, choices=STATUSES, default=QUEUED)
+    stage = models.CharField(_("步骤"), max_length=40, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    stamp = models.CharField(max_length=80, blank=True)
+    file = models.FileField(_("文件"), storage=handbook_storage, upload_to="handbooks/", blank=True)
+    pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    built_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("工作手册")
+        verbose_name_plural = _("工作手册")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="one_handbook_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.year}"
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0

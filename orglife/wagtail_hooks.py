@@ -5,7 +5,7 @@ from wagtail.snippets.models import register_snippet
 
 from base.admin import AdminLink, MenuGroupWithViews
 
-from . import import_views
+from . import handbook_views, import_views
 from .admin_views import MeetingRecordViewSet
 from .imports import can_import
 from .quick_record import may_record
@@ -19,6 +19,9 @@ class OrgLifeViewSetGroup(MenuGroupWithViews):
     links = (
         AdminLink(_("快速记录"), "orglife_quick_record", "quick-record", "mobile-alt", may_record),
         AdminLink(_("导入记录"), import_views.IMPORT_URL, "record-import", "upload", can_import),
+        AdminLink(
+            _("打印手册"), handbook_views.FORM_URL, "handbook", "doc-full", handbook_views.can_print
+        ),
     )
 
 
@@ -66,3 +69,24 @@ def add_quick_record_panel(request, panels):
 
     if may_record(request.user):
         panels.append(QuickRecordPanel())
+
+
+@hooks.register("register_admin_urls")
+def register_handbook_urls():
+    return [
+        path(
+            "orglife/handbook/",
+            handbook_views.HandbookView.as_view(),
+            name=handbook_views.FORM_URL,
+        ),
+        path(
+            "orglife/handbook/<int:build_id>/",
+            handbook_views.HandbookStatusView.as_view(),
+            name=handbook_views.STATUS_URL,
+        ),
+        path(
+            "orglife/handbook/<int:build_id>/pdf/",
+            handbook_views.file_view,
+            name=handbook_views.FILE_URL,
+        ),
+    ]

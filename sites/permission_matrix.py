@@ -384,6 +384,10 @@ ACTIONS = {
     ),
     # Importing records from a table (orglife/imports.py): into an organisation one edits.
     "record_import": ("导入组织生活记录", ["orglife_record_import"]),
+    # 打印手册 (orglife): the target's 工作手册 (the form offers it, or not) and a build's
+    # status page and PDF: for whoever sees the target's records.
+    "handbook_print": ("打印工作手册", ["orglife_handbook"]),
+    "handbook": ("工作手册进度与下载", ["orglife_handbook_status", "orglife_handbook_file"]),
 }
 NO_LEAK = {
     "reports",
@@ -534,6 +538,8 @@ for _role, _cells in EXPECTED.items():
     _cells["snippets_api"] = _cells["member_list"]
     _cells["record_quick"] = _cells["record_add"]
     _cells["record_quick_done"] = _cells["record_summary"] = _cells["record_edit"]
+
+    _cells["handbook_print"] = _cells["handbook"] = _cells["record_inspect"]
 
 # Admin URL names (or namespace prefixes, ending in ":" or "_") that are not about one
 # organisation's objects — site-wide settings, the user's own account, static helpers —

@@ -323,7 +323,25 @@ STORAGES = {
         if DEBUG
         else "base.static_files.HashedStaticFilesStorage"
     },
+    # Built 党支部工作手册 PDFs (orglife): private, served only through the admin view that
+    # checks who may see the records. Local: PORTAL_PRIVATE_ROOT (0700, outside MEDIA_ROOT);
+    # object storage: the bucket's private handbooks/ prefix (base/storage.py).
+    "handbooks": dict(default_storage)
+    if AWS_STORAGE_BUCKET_NAME
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("PORTAL_PRIVATE_ROOT") or str(VAR_DIR / "private"),
+            "base_url": "/no-public-url/",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+# A handbook with more records (or members on its roll) than this is built by the task
+# worker (progress shown on a status page); smaller ones in the request.
+PORTAL_HANDBOOK_INLINE_RECORDS = env_int("PORTAL_HANDBOOK_INLINE_RECORDS", 40)
+PORTAL_HANDBOOK_INLINE_MEMBERS = env_int("PORTAL_HANDBOOK_INLINE_MEMBERS", 300)
 # Local media are served by Django only on the embedded set-up; nginx serves them in
 # production (deploy/nginx). Documents are never served from /media/ (portal/views.py
 # serve_media refuses /media/documents/ as nginx does, S3 keeps them private): they are

@@ -4,7 +4,7 @@ import os
 import tempfile
 
 from .base import *  # noqa: F401,F403
-from .base import CACHES, DATABASES, PORTAL_EXTRA_HOSTS
+from .base import CACHES, DATABASES, PORTAL_EXTRA_HOSTS, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="portal-test-media-")
@@ -15,3 +15,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+if STORAGES["handbooks"]["BACKEND"].endswith("FileSystemStorage"):  # handbooks: isolated too
+    STORAGES["handbooks"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="portal-test-private-")

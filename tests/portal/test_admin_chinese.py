@@ -35,7 +35,7 @@ from wagtail.models import Locale, Workflow
 from wagtail_localize.models import Translation, TranslationSource
 
 from learning.models import Evaluation
-from orglife.models import Attendance
+from orglife.models import Attendance, HandbookBuild
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
 from tests.content.factories import ArticleFactory
@@ -284,9 +284,13 @@ def admin_world(home):
     member = MemberFactory(branch=branch, name="张党员", phone="13700001111").member
     evaluation = Evaluation.objects.create(member=member, year=2026, score=90)
     record = MeetingRecordFactory(organisation=branch, topic="支部委员会会议")
+    handbook = HandbookBuild.objects.create(
+        organisation=branch, year=2026, status=HandbookBuild.RUNNING, stage="排版", total=4
+    )
     Attendance.objects.create(record=record, member=member)
     return {
         "record": record,
+        "handbook": handbook,
         "orgs": orgs,
         "branch": branch,
         "city": city,
@@ -365,6 +369,8 @@ def walks(w):
         "快速记录结果": reverse("orglife_quick_record_done", args=[w["record"].pk]),
         "发布公开摘要": reverse("orglife_public_summary", args=[w["record"].pk]),
         "片段": reverse("wagtailsnippets:index"),
+        "打印手册": reverse("orglife_handbook"),
+        "工作手册进度": reverse("orglife_handbook_status", args=[w["handbook"].pk]),
         "翻译编辑": reverse("wagtailadmin_pages:edit", args=[w["translated"].pk]),
     }
     review = w["task_state"]
@@ -389,6 +395,8 @@ def walks(w):
             "wagtailsnippets_orglife_meetingrecord:inspect", args=[w["record"].pk]
         ),
         "组织生活记录": reverse("wagtailsnippets_orglife_meetingrecord:list"),
+        "打印手册": reverse("orglife_handbook"),
+        "工作手册进度": reverse("orglife_handbook_status", args=[w["handbook"].pk]),
     }
     district = matrix.PLACES["district"]["own"]
     city_review = w["city_task_state"]

@@ -68,8 +68,9 @@ HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 T2S = opencc.OpenCC("t2s")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
 TEMPLATES = BASE / "templates"
-# Templates no visitor sees: the admin's (any admin/ folder), nginx configuration.
-NOT_PUBLIC = re.compile(r"(^|/)admin/")
+# Templates no visitor sees: the admin's (any admin/ folder), nginx configuration, and the
+# 工作手册 PDF's (always in the portal's language; tests/orglife/test_handbook.py reads it).
+NOT_PUBLIC = re.compile(r"(^|/)admin/|^orglife/handbook/")
 # Server-side tags and comments, whose text never reaches a page untranslated.
 TRANSLATED = re.compile(
     r"\{%\s*(?:translate|trans)\s.*?%\}"

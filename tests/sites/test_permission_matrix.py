@@ -13,6 +13,7 @@ from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -25,7 +26,7 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from content.models import ArticlePage
 from learning.models import Evaluation, LessonMedia, MemberProfile
-from orglife.models import MeetingRecord
+from orglife.models import HandbookBuild, MeetingRecord
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
 from tests.content.factories import ArticleFactory
@@ -38,6 +39,7 @@ from tests.sites.factories import column, provision_tree
 
 DENIED = {302, 403, 404}
 DONE = "/admin/pages/"  # where a form is told to go next when it succeeds
+YEAR = timezone.localdate().year
 Image = get_image_model()
 
 
@@ -89,8 +91,11 @@ def matrix_world(home):
         member = MemberFactory(branch=org, name=f"党员{marker}", phone=f"1370000{n:04d}").member
         evaluation = Evaluation.objects.create(member=member, year=2026, score=90)
         record = MeetingRecordFactory(organisation=org, topic=f"会议{marker}")
+        handbook = HandbookBuild(organisation=org, year=YEAR, status=HandbookBuild.DONE)
+        handbook.file.save(f"{code}.pdf", ContentFile(b"%PDF-1.4 matrix"))
         objects[code] = {
             "record": record,
+            "handbook": handbook,
             "org": org,
             "draft": draft,
             "published": published,
@@ -288,6 +293,7 @@ def try_action(client, action, obj):
     member, snippets = obj["member"].pk, "/admin/snippets/learning"
     evaluation, choosers = obj["evaluation"].pk, "/admin/snippets/choose/learning"
     record, records = obj["record"].pk, "/admin/snippets/orglife/meetingrecord"
+    handbooks = "/admin/orglife/handbook/"
     add_article = f"/admin/pages/add/content/articlepage/{column.pk}"
     in_review, task_state = f"/admin/pages/{obj['in_review'].pk}", obj["task_state"]
     review_task = f"{obj['in_review'].pk}/reject/{task_state.pk}"
@@ -498,6 +504,14 @@ def try_action(client, action, obj):
             shows(f"党员{marker}"),
         ),
         "stream_key": (f"/admin/live/{obj['live_event'].pk}/stream-key/", reached),
+        "handbook": (
+            [f"{handbooks}{obj['handbook'].pk}/", f"{handbooks}{obj['handbook'].pk}/pdf/"],
+            reached,
+        ),
+        "handbook_print": (  # the form takes the target and leads on to its handbook
+            post(handbooks, {"organisation": org.pk, "year": YEAR}),
+            lambda response: response.get("Location", "").startswith(handbooks),
+        ),
         "quick_publish_done": (f"/admin/quick-publish/done/{obj['in_review'].pk}/", reached),
         "choose_parent": (  # the form leads on to adding the article there
             post("/admin/pages/create/content/articlepage", {"parent_page": column.pk}),
