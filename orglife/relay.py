@@ -30,7 +30,9 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from content.models import DirectivePage
 from sites.models import OrganisationPage
@@ -41,6 +43,7 @@ from .models import MeetingRecord
 OWING_KINDS = ("branch",)
 REPORTED, DUE, OVERDUE = "reported", "due", "overdue"
 MISSING_PAGE_SIZE = 20
+RELAY_TYPE = "relay"  # the code of the 传达学习 meeting type (migration 0002)
 
 
 def source_directive(directive):
@@ -158,6 +161,11 @@ class Missing:
         return self.trail[-2] if len(self.trail) > 1 else ""
 
     @property
+    def above(self):
+        """The organisations above it, below the scope ("一街道 / 一社区")."""
+        return " / ".join(self.trail[:-1])
+
+    @property
     def full_name(self):
         return " / ".join(self.trail)
 
@@ -236,14 +244,11 @@ class Coverage:
         orgs = list(page.object_list)
         top = self.scope.depth + 1
         wanted = {p for org in orgs for p in ancestor_paths(org.path, top=top)}
-        titles = dict(
-            OrganisationPage.objects.filter(path__in=wanted).values_list("path", "title")
-        )
+        titles = dict(OrganisationPage.objects.filter(path__in=wanted).values_list("path", "title"))
         page.object_list = [
             Missing(
                 org,
-                [titles[p] for p in ancestor_paths(org.path, top=top) if p in titles]
-                + [org.title],
+                [titles[p] for p in ancestor_paths(org.path, top=top) if p in titles] + [org.title],
             )
             for org in orgs
         ]
@@ -294,3 +299,9 @@ def tallies_for(directives, scope, today=None):
         tally.add(owing_here - (1 if own and scope_owes else 0), reported.get(directive.pk, 0))
         found[directive.pk] = tally
     return found
+
+
+def add_record_url(directive):
+    """The admin's new-record form, filled in as a 传达学习 of `directive`."""
+    query = urlencode({"directive": directive.pk, "type": RELAY_TYPE})
+    return f"{reverse('wagtailsnippets_orglife_meetingrecord:add')}?{query}"

@@ -3,6 +3,7 @@ below it see, the directive page's own status for editors, the admin's 传达学
 the relay API — with the same visibility everywhere, in a constant number of queries."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -10,8 +11,10 @@ from django.utils import timezone
 from orglife import relay
 from tests.sites.factories import provision_tree
 
-from .conftest import RELAY_BRANCHES
-from .factories import MeetingRecordFactory, studied
+from ..factories import UserFactory
+from .factories import MeetingRecordFactory, role_user, studied
+
+QUERIES_COVERAGE_VIEW = 40  # an upper bound (admin chrome included); it must not vary
 
 pytestmark = pytest.mark.django_db
 
@@ -92,9 +95,7 @@ def test_one_overdue_and_drilling_down(relay_tree, relay_world):
     assert counts(city.total) == (5, 1, 0, 4, 20)  # rb-s1-b1 owes the city's directive too
     street = relay.Coverage(relay_world["district"], relay_tree["ra-s2"])
     assert counts(street.total) == (2, 1, 1, 0, 50)
-    assert [(c.code, counts(t)) for c, t in street.children] == [
-        ("ra-s2-c1", (2, 1, 1, 0, 50))
-    ]
+    assert [(c.code, counts(t)) for c, t in street.children] == [("ra-s2-c1", (2, 1, 1, 0, 50))]
     branch = relay.Coverage(relay_world["district"], relay_tree["ra-s2-c1-b2"])
     assert counts(branch.total) == (1, 0, 1, 0, 0) and branch.children == []
 
@@ -122,23 +123,190 @@ def grow(tree, branches):
 def measure(django_assert_num_queries, directive, scope, queries):
     with django_assert_num_queries(queries):
         coverage = relay.Coverage(directive, scope)
-        coverage.total, coverage.children
+        assert coverage.total.owing and coverage.children is not None
         list(coverage.missing_page(1))
 
 
-@pytest.mark.parametrize("grown", [0, 30])
 def test_coverage_takes_the_same_queries_at_any_size(
-    relay_tree, relay_world, django_assert_num_queries, grown
+    relay_tree, relay_world, django_assert_num_queries
 ):
-    directive = relay_world["district"]
-    orgs = grow(relay_tree, grown) if grown else relay_tree
-    for n in range(0, grown, 2):
-        record = MeetingRecordFactory(organisation=orgs[f"ra-s1-x{n}"], topic=f"传达{n}")
-        studied(record, directive)
-    scope = orgs["ra"]
+    directive, scope = relay_world["district"], relay_tree["ra"]
     # the counts grouped by child, the children, the missing page's count, the page,
     # the names above them
     measure(django_assert_num_queries, directive, scope, 5)
+    orgs = grow(relay_tree, 30)
+    for n in range(0, 30, 2):
+        studied(MeetingRecordFactory(organisation=orgs[f"ra-s1-x{n}"]), directive)
+    measure(django_assert_num_queries, directive, scope, 5)
     coverage = relay.Coverage(directive, scope)
-    assert coverage.total.owing == 4 + 2 * grown
-    assert coverage.total.reported == 3 + grown // 2
+    assert (coverage.total.owing, coverage.total.reported) == (64, 18)
+    assert len(coverage.children) == 2 and len(coverage.missing_page(1)) == 20
+
+
+# --- the directive page ------------------------------------------------------------------
+
+
+def at(org, directive):
+    """(host, path) of `directive` inside `org`'s site."""
+    issuer = directive.issuing_organisation
+    return f"{org.code}.localhost", "/" + directive.url_path[len(issuer.url_path) :]
+
+
+def page(client, org, directive):
+    host, path = at(org, directive)
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 200
+    return response
+
+
+def note_of(response):
+    from bs4 import BeautifulSoup
+
+    aside = BeautifulSoup(response.content, "html.parser").find("aside", class_="relay-note")
+    return " ".join(aside.get_text(" ").split()) if aside else None
+
+
+def test_a_branch_editor_sees_days_left_and_a_prefilled_new_record(client, relay_tree, relay_world):
+    client.force_login(role_user("ra-s2-c1-b2", "editors"))
+    response = page(client, relay_tree["ra-s2-c1-b2"], relay_world["district"])
+    assert "第二支部 待传达 还剩 10 天" in note_of(response)
+    add = relay.add_record_url(relay_world["district"])
+    assert add.replace("&", "&amp;") in response.content.decode()
+    assert "private" in response["Cache-Control"] and "Cookie" in response["Vary"]
+    form = client.get(add).content.decode()
+    pk = relay_world["district"].pk
+    assert re.search(rf'name="directives" value="{pk}" id="[^"]+" checked', form)
+    assert re.search(r'<option value="\d+" selected>传达学习', form)
+    assert "传达学习《区委关于学习贯彻的通知》" in form
+
+
+def test_a_branch_that_relayed_sees_its_record_and_a_reviewer_cannot_add(
+    client, relay_tree, relay_world
+):
+    client.force_login(role_user("ra-s1-b1", "reviewers"))
+    response = page(client, relay_tree["ra-s1-b1"], relay_world["city"])
+    record = relay_world["relays"]["ra-s1-b1"]
+    assert "第一支部 已传达" in note_of(response)
+    assert f"/meetingrecord/inspect/{record.pk}/" in response.content.decode()
+    client.force_login(role_user("ra-s1-b2", "reviewers"))
+    response = page(client, relay_tree["ra-s1-b2"], relay_world["city"])
+    assert "逾期 已逾期 4 天" in note_of(response)
+    assert "填写传达学习记录" not in note_of(response)
+
+
+def test_the_district_editor_sees_how_many_branches_have(client, relay_tree, relay_world):
+    client.force_login(role_user("ra", "editors"))
+    response = page(client, relay_tree["ra"], relay_world["district"])
+    assert "甲区 下属支部已传达 3/4（75%） 待传达 1" in note_of(response)
+    # Shown at a branch's site the district editor still sees the district (not theirs).
+    response = page(client, relay_tree["ra-s1-b1"], relay_world["district"])
+    assert note_of(response).startswith("传达学习 甲区 ")
+
+
+def test_anonymous_visitors_and_members_see_the_page_as_before(
+    client, relay_tree, relay_world, monkeypatch
+):
+    from content import reader_notes
+    from tests.learning.factories import MemberFactory
+
+    branch, directive = relay_tree["ra-s2-c1-b2"], relay_world["district"]
+    with_note = page(client, branch, directive)
+    monkeypatch.setattr(reader_notes, "_directive_notes", [])
+    without = page(client, branch, directive)
+    assert with_note.content == without.content and note_of(with_note) is None
+    assert "private" not in with_note.get("Cache-Control", "")
+    client.force_login(MemberFactory(branch=branch, name="党员甲"))
+    monkeypatch.undo()
+    assert note_of(page(client, branch, directive)) is None
+
+
+def test_nothing_shows_for_a_directive_without_a_deadline_or_outside(
+    client, relay_tree, relay_world
+):
+    client.force_login(role_user("ra-s1-b1", "editors"))
+    assert note_of(page(client, relay_tree["ra-s1-b1"], relay_world["plain"])) is None
+    client.force_login(role_user("rb-s1-b1", "editors"))  # the other district's branch
+    assert note_of(page(client, relay_tree["ra"], relay_world["district"])) is None
+
+
+# --- 传达学习情况 in the admin ------------------------------------------------------------
+
+
+def coverage_url(directive, org):
+    from django.urls import reverse
+
+    return reverse("orglife_relay_coverage", args=[directive.pk, org.pk])
+
+
+def test_the_district_sees_its_directives_with_their_counts(client, relay_tree, relay_world):
+    client.force_login(role_user("ra", "editors"))
+    text = client.get("/admin/orglife/relay/").content.decode()
+    assert text.index("区委关于学习贯彻的通知") < text.index("市委文件")
+    assert "3/4（75%）" in text and "1/4（25%）" in text and "无期限文件" not in text
+
+
+def test_the_coverage_table_the_total_and_who_is_missing(client, relay_tree, relay_world):
+    client.force_login(role_user("ra", "editors"))
+    response = client.get(coverage_url(relay_world["district"], relay_tree["ra"]))
+    text = " ".join(response.content.decode().split())
+    assert "75%" in text and "已传达 3 个，共 4 个党支部" in text
+    assert "甲区一街道" in text and "甲区二街道" in text
+    assert "<td>第二支部</td> <td>甲区二街道 / 二街道一社区</td>" in text
+    # Drilling down into a child.
+    assert coverage_url(relay_world["district"], relay_tree["ra-s2"]) in text
+    street = client.get(coverage_url(relay_world["district"], relay_tree["ra-s2"]))
+    assert "二街道一社区" in street.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "target", "status"),
+    [
+        ("editors", "ra", "ra", 200),  # own
+        ("editors", "ra", "ra-s2-c1", 200),  # below
+        ("reviewers", "ra-s1", "ra-s1", 200),
+        ("editors", "ra-s1", "ra", 404),  # the parent
+        ("editors", "ra-s1", "ra-s2", 404),  # a sibling
+        ("editors", "rb", "ra", 404),  # another district
+    ],
+)
+def test_coverage_is_seen_within_ones_own_subtree(
+    client, relay_tree, relay_world, role, code, target, status
+):
+    client.force_login(role_user(code, role))
+    url = coverage_url(relay_world["district"], relay_tree[target])
+    assert client.get(url).status_code == status
+    index = client.get("/admin/orglife/relay/", {"org": relay_tree[target].pk})
+    assert index.status_code == status
+
+
+def test_a_directive_not_reaching_the_organisation_or_without_deadline_is_404(
+    client, relay_tree, relay_world
+):
+    client.force_login(role_user("rb", "editors"))
+    assert client.get(coverage_url(relay_world["district"], relay_tree["rb"])).status_code == 404
+    assert client.get(coverage_url(relay_world["plain"], relay_tree["rb"])).status_code == 404
+    assert client.get(coverage_url(relay_world["city"], relay_tree["rb"])).status_code == 200
+
+
+def test_members_and_anonymous_get_no_coverage(client, relay_tree, relay_world):
+    url = coverage_url(relay_world["district"], relay_tree["ra"])
+    assert client.get(url).status_code == 302  # to the admin's sign-in
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get(url).status_code in (302, 403)
+
+
+def test_the_coverage_view_takes_the_same_queries_at_any_size(
+    client, relay_tree, relay_world, django_assert_max_num_queries
+):
+    client.force_login(role_user("ra", "editors"))
+    url = coverage_url(relay_world["district"], relay_tree["ra"])
+    seen = []
+    for grown in (0, 30):
+        if grown:
+            grow(relay_tree, grown)
+        client.get(url)  # warm the caches
+        with django_assert_max_num_queries(QUERIES_COVERAGE_VIEW) as captured:
+            assert client.get(url).status_code == 200
+        seen.append(len(captured))
+    print(f"coverage view at 4 and 64 branches: {seen} queries")
+    assert seen[0] == seen[1]
