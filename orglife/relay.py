@@ -30,15 +30,19 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from content.models import DirectivePage
+from sites.admin_scope import in_subtrees
 from sites.models import OrganisationPage
 from sites.tree import STEPLEN, ancestor_paths, below_path_q
 
 from .models import MeetingRecord
+from .visibility import organisations_seen
 
 OWING_KINDS = ("branch",)
 REPORTED, DUE, OVERDUE = "reported", "due", "overdue"
@@ -151,14 +155,12 @@ class Tally:
 
 @dataclass
 class Missing:
-    """An owing organisation without a record: its names from below `scope` down."""
+    """An owing organisation without a record, with the names of the organisations
+    between the scope and it (`trail`, its own last) and of its parent."""
 
     organisation: OrganisationPage
-    trail: list = field(default_factory=list)  # titles between the scope and it
-
-    @property
-    def parent(self):
-        return self.trail[-2] if len(self.trail) > 1 else ""
+    trail: list = field(default_factory=list)
+    parent: str = ""
 
     @property
     def above(self):
@@ -242,13 +244,16 @@ class Coverage:
         missing = self.owing().filter(reported=False).order_by("path")
         page = Paginator(missing, per_page).page(number)
         orgs = list(page.object_list)
-        top = self.scope.depth + 1
-        wanted = {p for org in orgs for p in ancestor_paths(org.path, top=top)}
+        # The scope and every organisation between it and them, in one query.
+        wanted = {p for org in orgs for p in ancestor_paths(org.path, top=self.scope.depth)}
         titles = dict(OrganisationPage.objects.filter(path__in=wanted).values_list("path", "title"))
+        below = len(self.scope.path)
         page.object_list = [
             Missing(
                 org,
-                [titles[p] for p in ancestor_paths(org.path, top=top) if p in titles] + [org.title],
+                [titles[p] for p in ancestor_paths(org.path) if len(p) > below and p in titles]
+                + [org.title],
+                parent=titles.get(org.path[:-STEPLEN], ""),
             )
             for org in orgs
         ]
@@ -305,3 +310,37 @@ def add_record_url(directive):
     """The admin's new-record form, filled in as a 传达学习 of `directive`."""
     query = urlencode({"directive": directive.pk, "type": RELAY_TYPE})
     return f"{reverse('wagtailsnippets_orglife_meetingrecord:add')}?{query}"
+
+
+# --- who sees which coverage (the admin and the API alike) ---------------------------
+
+
+def own_organisations(user):
+    """Where the user's view starts: their organisations (the city for superusers)."""
+    if user.is_superuser:
+        return list(OrganisationPage.originals().filter(depth=2).order_by("path"))
+    return list(organisations_seen(user).order_by("path"))
+
+
+def may_see_relay(user):
+    return user.is_authenticated and bool(own_organisations(user))
+
+
+def visible_organisation(user, **lookup):
+    """The live organisation found by `lookup` (pk=…, code=…) if it lies in the user's
+    subtrees, else 404."""
+    organisations = OrganisationPage.originals().live()
+    if not user.is_superuser:
+        organisations = in_subtrees(organisations, own_organisations(user), "path")
+    return get_object_or_404(organisations, **lookup)
+
+
+def relay_directive(pk, scope):
+    """The live directive `pk` with a deadline that reaches `scope`, else 404."""
+    directive = get_object_or_404(
+        DirectivePage.objects.live().select_related("issuing_organisation"), pk=pk
+    )
+    directive = source_directive(directive)
+    if not directive.study_deadline or not reaches(directive, scope):
+        raise Http404
+    return directive

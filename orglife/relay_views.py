@@ -12,7 +12,6 @@ so does a directive that does not reach the organisation or has no deadline.
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,47 +20,14 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from base.admin import ForbiddenMixin
-from content.models import DirectivePage
-from sites.admin_scope import in_subtrees
 from sites.models import OrganisationPage
 from sites.tree import ancestor_paths
 
 from . import relay
-from .visibility import organisations_seen
 
 INDEX_URL = "orglife_relay"
 COVERAGE_URL = "orglife_relay_coverage"
 DIRECTIVES_PER_PAGE = 20
-
-
-def own_organisations(user):
-    """Where the user's view starts: their organisations (the city for superusers)."""
-    if user.is_superuser:
-        return list(OrganisationPage.originals().filter(depth=2).order_by("path"))
-    return list(organisations_seen(user).order_by("path"))
-
-
-def may_see_relay(user):
-    return user.is_authenticated and bool(own_organisations(user))
-
-
-def visible_organisation(user, pk):
-    """The live organisation `pk` if it lies in the user's subtrees, else 404."""
-    organisations = OrganisationPage.originals().live()
-    if not user.is_superuser:
-        organisations = in_subtrees(organisations, own_organisations(user), "path")
-    return get_object_or_404(organisations, pk=pk)
-
-
-def relay_directive(pk, scope):
-    """The live directive `pk` with a deadline that reaches `scope`, else 404."""
-    directive = get_object_or_404(
-        DirectivePage.objects.live().select_related("issuing_organisation"), pk=pk
-    )
-    directive = relay.source_directive(directive)
-    if not directive.study_deadline or not relay.reaches(directive, scope):
-        raise Http404
-    return directive
 
 
 def page_of(items, number, per_page):
@@ -76,7 +42,7 @@ def page_of(items, number, per_page):
 
 def trail(user, scope):
     """The organisations from the user's own one down to `scope`, for the breadcrumbs."""
-    tops = {org.pk for org in own_organisations(user)}
+    tops = {org.pk for org in relay.own_organisations(user)}
     paths = ancestor_paths(scope.path, inclusive=True, top=2)
     above = list(OrganisationPage.objects.filter(path__in=paths).order_by("path"))
     start = next((n for n, org in enumerate(above) if org.pk in tops), len(above) - 1)
@@ -88,7 +54,7 @@ class RelayView(ForbiddenMixin, WagtailAdminTemplateMixin, TemplateView):
     forbidden_message = gettext_lazy("只有组织的编辑和审核员可以查看传达学习情况。")
 
     def has_permission(self, user):
-        return may_see_relay(user)
+        return relay.may_see_relay(user)
 
 
 class RelayIndexView(RelayView):
@@ -101,12 +67,12 @@ class RelayIndexView(RelayView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        scopes = own_organisations(user)
+        scopes = relay.own_organisations(user)
         chosen = self.request.GET.get("org")
         if chosen:
             if not chosen.isdigit():
                 raise Http404
-            scope = visible_organisation(user, int(chosen))
+            scope = relay.visible_organisation(user, pk=int(chosen))
         else:
             scope = scopes[0]
         page = page_of(
@@ -141,9 +107,9 @@ class RelayCoverageView(RelayView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        if request.user.is_authenticated and may_see_relay(request.user):
-            self.scope = visible_organisation(request.user, kwargs["org_id"])
-            self.directive = relay_directive(kwargs["directive_id"], self.scope)
+        if request.user.is_authenticated and relay.may_see_relay(request.user):
+            self.scope = relay.visible_organisation(request.user, pk=kwargs["org_id"])
+            self.directive = relay.relay_directive(kwargs["directive_id"], self.scope)
 
     def get_page_title(self):
         return self.directive.title

@@ -5,7 +5,7 @@ from wagtail.snippets.models import register_snippet
 
 from base.admin import AdminLink, MenuGroupWithViews
 
-from . import relay_views
+from . import relay, relay_views
 from .admin_views import MeetingRecordViewSet
 
 
@@ -20,7 +20,7 @@ class OrgLifeViewSetGroup(MenuGroupWithViews):
             relay_views.INDEX_URL,
             "relay",
             "tasks",
-            relay_views.may_see_relay,
+            relay.may_see_relay,
         ),
     )
 

@@ -310,3 +310,69 @@ def test_the_coverage_view_takes_the_same_queries_at_any_size(
         seen.append(len(captured))
     print(f"coverage view at 4 and 64 branches: {seen} queries")
     assert seen[0] == seen[1]
+
+
+# --- the API -----------------------------------------------------------------------------
+
+
+def relay_api(client, directive, **params):
+    return client.get(f"/api/v2/directives/{directive.pk}/relay/", params)
+
+
+def test_the_api_gives_the_callers_coverage(client, relay_tree, relay_world):
+    client.force_login(role_user("ra", "reviewers"))
+    response = relay_api(client, relay_world["district"])
+    assert response.status_code == 200 and "private" in response["Cache-Control"]
+    body = response.json()
+    assert body["organisation"]["code"] == "ra"
+    assert body["total"] == {"owing": 4, "reported": 3, "due": 1, "overdue": 0, "percent": 75}
+    assert [(c["organisation"]["code"], c["counts"]["percent"]) for c in body["children"]] == [
+        ("ra-s1", 100),
+        ("ra-s2", 50),
+    ]
+    assert body["missing"]["results"] == [
+        {
+            "code": "ra-s2-c1-b2",
+            "name": "第二支部",
+            "parent": "二街道一社区",
+            "above": "甲区二街道 / 二街道一社区",
+        }
+    ]
+    assert body["directive"]["state"] == "due" and body["directive"]["days"] == 10
+    below = relay_api(client, relay_world["district"], org="ra-s2").json()
+    assert below["total"]["owing"] == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "directive", "org", "status", "error"),
+    [
+        ("ra-s1", "district", "ra", 404, "not_found"),  # the parent
+        ("ra-s1", "district", "ra-s2", 404, "not_found"),  # a sibling
+        ("rb", "district", "", 404, "not_found"),  # does not reach rb
+        ("ra", "plain", "", 404, "not_found"),  # no deadline
+        ("ra", "district", "", 200, None),
+    ],
+)
+def test_the_api_keeps_to_the_callers_subtree(
+    client, relay_tree, relay_world, code, directive, org, status, error
+):
+    client.force_login(role_user(code, "editors"))
+    response = relay_api(client, relay_world[directive], org=org)
+    assert response.status_code == status
+    if error:
+        assert response.json()["error"]["code"] == error
+
+
+def test_the_api_answers_strangers_and_bad_input_in_json(client, relay_tree, relay_world):
+    directive = relay_world["district"]
+    anonymous = relay_api(client, directive)
+    assert anonymous.status_code == 401 and anonymous.json()["error"]["code"] == "unauthorized"
+    client.force_login(UserFactory(username="nobody"))
+    stranger = relay_api(client, directive)
+    assert stranger.status_code == 403 and stranger.json()["error"]["code"] == "forbidden"
+    client.force_login(role_user("ra", "editors"))
+    assert relay_api(client, directive, page=9).json()["error"]["code"] == "page_out_of_range"
+    assert relay_api(client, directive, page=0).status_code == 400
+    assert client.get("/api/v2/directives/0/relay/").status_code == 400
+    assert client.get(f"/api/v2/directives/{10**12}/relay/").status_code == 400
+    assert client.get("/api/v2/directives/999999/relay/").status_code == 404
