@@ -111,10 +111,15 @@ class RelayCoverageView(RelayView):
             self.scope = relay.visible_organisation(request.user, pk=kwargs["org_id"])
             self.directive = relay.relay_directive(kwargs["directive_id"], self.scope)
 
+    page_title = gettext_lazy("传达学习情况")
+
     def get_page_title(self):
-        return self.directive.title
+        directive = getattr(self, "directive", None)  # none on the 403 page
+        return directive.title if directive is not None else self.page_title
 
     def get_breadcrumbs_items(self):
+        if getattr(self, "directive", None) is None:
+            return []
         index = reverse(INDEX_URL)
         items = [{"url": index, "label": _("传达学习情况")}]
         for org in trail(self.request.user, self.scope):

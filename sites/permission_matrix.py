@@ -377,6 +377,9 @@ ACTIONS = {
             "wagtailsnippetchoosers_orglife_meetingrecord:chosen_multiple",
         ],
     ),
+    # 传达学习情况 (orglife): the directives' relay coverage over an organisation's subtree,
+    # for its editors and reviewers and those above.
+    "relay": ("传达学习情况", ["orglife_relay", "orglife_relay_coverage"]),
 }
 NO_LEAK = {
     "reports",
@@ -435,6 +438,7 @@ def _editor(publish=False):
     for action in ["record_inspect", "record_history", "record_list", "choose_record"]:
         cells[action] = _SUBTREE
     cells["record_edit"] = cells["record_add"] = {OWN}  # the organisation's own editors
+    cells["relay"] = _SUBTREE
     return cells
 
 
@@ -486,7 +490,7 @@ def _city_final():
         cells[action] = _NONE
     # No organisation group: no meeting records.
     for action in ACTIONS:
-        if action.startswith("record_") or action == "choose_record":
+        if action.startswith("record_") or action in ("choose_record", "relay"):
             cells[action] = _NONE
     return cells
 

@@ -28,7 +28,7 @@ from learning.models import Evaluation, LessonMedia, MemberProfile
 from orglife.models import MeetingRecord
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
-from tests.content.factories import ArticleFactory
+from tests.content.factories import ArticleFactory, DirectiveFactory, library
 from tests.factories import ImageFactory, UserFactory, upload_images
 from tests.learning.factories import LessonMediaFactory, MemberFactory, learning_home
 from tests.livestream.factories import LiveEventFactory
@@ -49,6 +49,11 @@ def matrix_world(home):
     orgs[matrix.CITY] = OrganisationPage.objects.get(pk=home.pk)
     author = UserFactory(username="matrix-author", is_superuser=True)
     hant = Locale.objects.get(language_code="zh-hant")
+    relay_directive = DirectiveFactory(
+        parent=library(home, "city"),
+        title="传达学习的文件",
+        study_deadline=timezone.localdate() + timedelta(days=7),
+    )
     objects = {}
     for n, (code, org) in enumerate(orgs.items()):
         if code == "home":
@@ -90,6 +95,7 @@ def matrix_world(home):
         evaluation = Evaluation.objects.create(member=member, year=2026, score=90)
         record = MeetingRecordFactory(organisation=org, topic=f"会议{marker}")
         objects[code] = {
+            "relay_directive": relay_directive,
             "record": record,
             "org": org,
             "draft": draft,
@@ -402,6 +408,13 @@ def try_action(client, action, obj):
             reached,
         ),
         "record_edit": ([f"{records}/edit/{record}/", f"{records}/delete/{record}/"], reached),
+        "relay": (
+            [
+                f"/admin/orglife/relay/?org={org.pk}",
+                f"/admin/orglife/relay/{obj['relay_directive'].pk}/{org.pk}/",
+            ],
+            reached,
+        ),
         "choose_record": (
             [
                 "/admin/snippets/choose/orglife/meetingrecord/",
