@@ -15,6 +15,7 @@ A failure lists, per page, the untranslated strings; `ADMINZH_REPORT=path` write
 counts per page as JSON (how the before/after figures in the closing note were taken).
 """
 
+import datetime
 import json
 import os
 import re
@@ -38,7 +39,7 @@ from learning.models import Evaluation
 from orglife.models import Attendance
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
-from tests.content.factories import ArticleFactory
+from tests.content.factories import ArticleFactory, DirectiveFactory, library
 from tests.factories import ImageFactory, UserFactory
 from tests.learning.factories import LessonMediaFactory, MemberFactory
 from tests.orglife.factories import MeetingRecordFactory
@@ -285,7 +286,11 @@ def admin_world(home):
     evaluation = Evaluation.objects.create(member=member, year=2026, score=90)
     record = MeetingRecordFactory(organisation=branch, topic="支部委员会会议")
     Attendance.objects.create(record=record, member=member)
+    relay_directive = DirectiveFactory(
+        parent=library(home, "city"), title="市委文件", study_deadline=datetime.date(2026, 1, 1)
+    )
     return {
+        "relay_directive": relay_directive,
         "record": record,
         "orgs": orgs,
         "branch": branch,
@@ -361,6 +366,12 @@ def walks(w):
         "查看组织生活记录": reverse(
             "wagtailsnippets_orglife_meetingrecord:inspect", args=[w["record"].pk]
         ),
+        "传达学习情况": reverse("orglife_relay"),
+        "传达学习情况（文件）": reverse(
+            "orglife_relay_coverage", args=[w["relay_directive"].pk, w["branch"].pk]
+        ),
+        "新增传达学习记录": reverse("wagtailsnippets_orglife_meetingrecord:add")
+        + f"?directive={w['relay_directive'].pk}&type=relay",
         "片段": reverse("wagtailsnippets:index"),
         "翻译编辑": reverse("wagtailadmin_pages:edit", args=[w["translated"].pk]),
     }
@@ -386,6 +397,10 @@ def walks(w):
             "wagtailsnippets_orglife_meetingrecord:inspect", args=[w["record"].pk]
         ),
         "组织生活记录": reverse("wagtailsnippets_orglife_meetingrecord:list"),
+        "传达学习情况": reverse("orglife_relay"),
+        "传达学习情况（文件）": reverse(
+            "orglife_relay_coverage", args=[w["relay_directive"].pk, w["branch"].pk]
+        ),
     }
     district = matrix.PLACES["district"]["own"]
     city_review = w["city_task_state"]
@@ -431,6 +446,10 @@ def walks(w):
             **branch_pages,
             **own_objects,
             "区浏览": reverse("wagtailadmin_explore", args=[w["orgs"][district].pk]),
+            "区传达学习情况": reverse(
+                "orglife_relay_coverage",
+                args=[w["relay_directive"].pk, w["orgs"][district].pk],
+            ),
         },
         "city_zhongshen": {
             **city_pages,
