@@ -249,7 +249,8 @@ def test_the_coverage_table_the_total_and_who_is_missing(client, relay_tree, rel
     client.force_login(role_user("ra", "editors"))
     response = client.get(coverage_url(relay_world["district"], relay_tree["ra"]))
     text = " ".join(response.content.decode().split())
-    assert "75%" in text and "已传达 3 个，共 4 个党支部" in text
+    assert "区委关于学习贯彻的通知" in text and "75%" in text
+    assert "已传达 3 个，共 4 个党支部" in text
     assert "甲区一街道" in text and "甲区二街道" in text
     assert "<td>第二支部</td> <td>甲区二街道 / 二街道一社区</td>" in text
     # Drilling down into a child.
