@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.orglife.conftest import relay_tree, relay_world  # noqa: F401 (fixtures)
+# The 传达学习 test tree's fixtures (registered by their own names, relay_tree and
+# relay_world; imported under others so that the test parameters do not shadow them).
+from tests.orglife.conftest import relay_tree as _relay_tree  # noqa: F401
+from tests.orglife.conftest import relay_world as _relay_world  # noqa: F401
 from tests.orglife.factories import role_user
 
 pytestmark = [
