@@ -9,8 +9,10 @@ with a link to the 传达学习情况 of its subtree. Anonymous visitors, member
 directives without a study deadline get nothing.
 """
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from sites.audit import organisations_of
 
@@ -22,12 +24,16 @@ RECORDS = "wagtailsnippets_orglife_meetingrecord"
 
 
 def organisations_for(user, shown_at):
+    """[(organisation, the name to show, its language or "")]: the organisation whose site
+    shows the page (by its name there, in the site's language) when the user works in it,
+    else the user's own (by their zh-hans names, marked as such on a translated page)."""
     mine = list(organisations_of(user).order_by("path")[: MAX_ORGANISATIONS + 1])
     if shown_at is not None:
         here = [o for o in mine if o.translation_key == shown_at.translation_key]
         if here:
-            return here
-    return mine[:MAX_ORGANISATIONS]
+            return [(here[0], shown_at.title, "")]
+    marked = "" if get_language() == settings.LANGUAGE_CODE else "zh-Hans"
+    return [(org, org.title, marked) for org in mine[:MAX_ORGANISATIONS]]
 
 
 def note_for(user, directive, organisation):
@@ -36,7 +42,7 @@ def note_for(user, directive, organisation):
         return None
     found = relay.status(directive, organisation)
     if found is not None:
-        note = {"organisation": organisation, "status": found}
+        note = {"status": found}
         if found.record is not None:
             view = "edit" if can_edit(user, found.record) else "inspect"
             note["record_url"] = reverse(f"{RECORDS}:{view}", args=[found.record.pk])
@@ -47,7 +53,6 @@ def note_for(user, directive, organisation):
     if not coverage.total.owing:
         return None
     return {
-        "organisation": organisation,
         "coverage": coverage,
         "coverage_url": reverse("orglife_relay_coverage", args=[directive.pk, organisation.pk]),
     }
@@ -58,8 +63,11 @@ def directive_relay_note(request, directive, shown_at):
     if not directive.study_deadline:
         return ""
     user = request.user
-    notes = [note_for(user, directive, org) for org in organisations_for(user, shown_at)]
-    notes = [n for n in notes if n is not None]
+    notes = []
+    for org, name, lang in organisations_for(user, shown_at):
+        note = note_for(user, directive, org)
+        if note is not None:
+            notes.append({**note, "name": name, "name_lang": lang})
     if not notes:
         return ""
     return render_to_string(
