@@ -12,6 +12,7 @@ from typing import Annotated
 
 from django.core.paginator import EmptyPage
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja.security import django_auth
 
@@ -28,7 +29,7 @@ def caller_scopes(request):
     """The caller's own organisations, or 403 for a user who works in none."""
     scopes = relay.own_organisations(request.auth)
     if not scopes:
-        raise ApiError(403, "forbidden", "只有组织的编辑和审核员可以查看")
+        raise ApiError(403, "forbidden", _("只有组织的编辑和审核员可以查看"))
     return scopes
 
 
@@ -159,12 +160,16 @@ def directive_relay(
             scope = scopes[0]
         directive = relay.relay_directive(directive_id, scope)
     except Http404:
-        raise ApiError(404, "not_found", "文件不存在、未设学习截止日期或未下达到该组织") from None
+        raise ApiError(
+            404, "not_found", _("文件不存在、未设学习截止日期或未下达到该组织")
+        ) from None
     coverage = relay.Coverage(directive, scope)
     try:
         missing = coverage.missing_page(page)
     except EmptyPage:
-        raise ApiError(404, "page_out_of_range", f"第 {page} 页不存在") from None
+        raise ApiError(
+            404, "page_out_of_range", _("第 %(page)d 页不存在") % {"page": page}
+        ) from None
     return {
         "directive": {
             "id": directive.pk,
