@@ -172,6 +172,15 @@ class Missing:
         return " / ".join(self.trail)
 
 
+def branches_in(scope):
+    """The live organisations at or below `scope` of the kinds that owe relays."""
+    return (
+        OrganisationPage.objects.live()
+        .filter(kind__in=OWING_KINDS)
+        .filter(below_path_q(scope.path, inclusive=True))
+    )
+
+
 def owing_in(directive, scope):
     """The organisations at or below `scope` that owe `directive` a record, each with
     `reported` (a record of theirs links it)."""
@@ -179,13 +188,7 @@ def owing_in(directive, scope):
     linked = MeetingRecord.directives.through.objects.filter(
         directivepage=directive, meetingrecord__organisation=OuterRef("pk")
     )
-    return (
-        OrganisationPage.objects.live()
-        .filter(kind__in=OWING_KINDS)
-        .filter(below_path_q(scope.path, inclusive=True))
-        .filter(below_path_q(issuer.path))
-        .annotate(reported=Exists(linked))
-    )
+    return branches_in(scope).filter(below_path_q(issuer.path)).annotate(reported=Exists(linked))
 
 
 class Coverage:
@@ -280,11 +283,7 @@ def tallies_for(directives, scope, today=None):
     directives = list(directives)
     if not directives:
         return {}
-    branches = (
-        OrganisationPage.objects.live()
-        .filter(kind__in=OWING_KINDS)
-        .filter(below_path_q(scope.path, inclusive=True))
-    )
+    branches = branches_in(scope)
     owing_here = branches.count()
     scope_owes = scope.kind in OWING_KINDS and scope.live
     linked = (
