@@ -184,6 +184,11 @@ def directive_slug(index, number):
     return f"demo-{index.slug}-{number}"
 
 
+# Study deadlines (days from the demo's day) of the two newest city directives: one still
+# to be relayed by the branches (待传达), one past (逾期) — orglife's demo relays them.
+STUDY_DEADLINES = {("city", 1): 14, ("city", 2): -7}
+
+
 def ensure_directives(home):
     """The library's directives, 东湖区's own one, and the directive a branch pins."""
     library = city_library(home)
@@ -192,7 +197,11 @@ def ensure_directives(home):
     for level, (issuer, items) in DIRECTIVES.items():
         for number, (title, topic) in enumerate(items, start=1):
             issued = today - timedelta(days=30 * number + len(level))
-            _add_directive(library[level], title, issuer, topic, number, issued, collection)
+            days = STUDY_DEADLINES.get((level, number))
+            deadline = None if days is None else today + timedelta(days=days)
+            _add_directive(
+                library[level], title, issuer, topic, number, issued, collection, deadline
+            )
     district = OrganisationPage.originals().get(code="donghu")
     own = DirectiveIndexPage.objects.child_of(district).get(slug="directives")
     _add_directive(
@@ -216,7 +225,7 @@ def ensure_directives(home):
             )
 
 
-def _add_directive(index, title, issuer, topic, number, issued_at, collection):
+def _add_directive(index, title, issuer, topic, number, issued_at, collection, deadline=None):
     slug = directive_slug(index, number)
     if DirectivePage.objects.child_of(index).filter(slug=slug).exists():
         return None
@@ -254,6 +263,7 @@ def _add_directive(index, title, issuer, topic, number, issued_at, collection):
         doc_number=f"演示〔{issued_at.year}〕{number}号",
         issuer=issuer,
         issued_at=issued_at,
+        study_deadline=deadline,
         summary=f"就{topic}工作作出部署，请各级党组织认真学习、抓好落实。",
         body=body,
     )

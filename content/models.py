@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -19,6 +20,7 @@ from sites.models import ColumnPage, DerivedFieldsMixin, OfferedByColumnPurpose,
 from .blocks import BodyBlock
 from .channels import ChannelFieldsMixin
 from .levels import LIBRARY_LEVELS, DirectiveLevel
+from .reader_notes import has_directive_notes
 
 # The help of a page's cover chooser: 自动校对 rejects a cover without 图片说明, which the
 # image form asks for (base/image_forms.py).
@@ -163,6 +165,15 @@ class DirectivePage(DerivedFieldsMixin, ChannelFieldsMixin, Page):
     def fill_derived_fields(self):
         if self.path and not self.level:
             self.place_in_tree()
+
+    def serve(self, request, *args, **kwargs):
+        """The page; for a signed-in reader it may carry notes of their own
+        (content/reader_notes.py), so no shared cache may keep that answer."""
+        response = super().serve(request, *args, **kwargs)
+        if has_directive_notes() and request.user.is_authenticated:
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ("Cookie",))
+        return response
 
     def get_template(self, request, *args, **kwargs):
         if request is not None and request.GET.get("view") == "print":

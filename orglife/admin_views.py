@@ -211,6 +211,29 @@ class RecordInspectView(SummaryButtonMixin, InspectView):
 
 
 class RecordCreateView(TalliedSaveMixin, CreateView):
+    def get_initial(self):
+        """`?directive=<id>&type=<code>` (the directive page's 填写传达学习记录) fills in
+        the type, the directive and the topic; a directive that does not reach the
+        user's organisations, or an unknown type, is left out."""
+        initial = super().get_initial()
+        code = self.request.GET.get("type", "")
+        meeting_type = MeetingType.objects.filter(code=code).first() if code else None
+        if meeting_type is not None:
+            initial["meeting_type"] = meeting_type.pk
+        directive_id = self.request.GET.get("directive", "")
+        if directive_id.isdigit():
+            user = self.request.user
+            organisations = (
+                list(OrganisationPage.objects.filter(depth=2))
+                if user.is_superuser
+                else list(organisations_edited(user))
+            )
+            directive = directives_reaching(organisations).filter(pk=directive_id).first()
+            if directive is not None:
+                initial["directives"] = [directive.pk]
+                initial["topic"] = _("传达学习《%(title)s》") % {"title": directive.title}
+        return initial
+
     def save_instance(self):
         self.form.instance.created_by = self.request.user
         return super().save_instance()

@@ -1,8 +1,11 @@
 """The demo's organisation life: a year of records for four branches (the branch
 editor's 银河社区第一党支部 among them) in the 三会一课 rhythm — 支部委员会, 党小组会 and
-主题党日 monthly, 支部党员大会 and 党课 quarterly — with their members' attendance, and
-a 传达学习 of the newest city directive. Made in bulk, then the tallies are rebuilt from
-them; a branch that has records already is left as it is."""
+主题党日 monthly, 支部党员大会 and 党课 quarterly — with their members' attendance — and
+传达学习 records, so that a district editor sees who has and has not relayed: three of
+the four relay the newest city directive (its deadline is still ahead: the rest of
+东湖区's branches are 待传达), and only the branch editor's branch relayed the one before
+it in time (its deadline has passed: the others are 逾期). Made in bulk, then the
+tallies are rebuilt from them; a branch that has records already is left as it is."""
 
 import datetime
 
@@ -25,6 +28,9 @@ TOPICS = {
     "dyh": ["通报支部季度工作", "审议支部工作计划"],
     "dk": ["书记讲党课：坚定理想信念", "学习党的二十大精神专题党课"],
 }
+# Not relayed yet: the newest city directive (NOT_YET), and who relayed the one before.
+NOT_YET = {"donghu-xf-yh-d1"}
+RELAYED_EARLIER = {"donghu-hp-yh-d1"}
 HOURS = {"wyh": 9, "xzh": 14, "ztdr": 15, "dyh": 10, "dk": 16}
 PLACES = {"ztdr": "社区党群服务中心"}
 
@@ -77,9 +83,14 @@ def ensure_orglife_demo(home, now=None, codes=BRANCHES):
                         resolutions="按计划落实。",
                     )
                 )
-        directive = visible_directives(branch, "city").first()
-        if directive is not None:
-            records.append(_relay(branch, types["relay"], directive, now))
+        newest, *older = list(visible_directives(branch, "city")[:2]) or [None]
+        if newest is not None and branch.code not in NOT_YET:
+            records.append(_relay(branch, types["relay"], newest, now - datetime.timedelta(3)))
+        if older and branch.code in RELAYED_EARLIER:
+            deadline = older[0].study_deadline  # relayed in time: the day before it
+            days_ago = (today - deadline).days + 1 if deadline and deadline < today else 1
+            held = now - datetime.timedelta(days=days_ago)
+            records.append(_relay(branch, types["relay"], older[0], held))
     if not records:
         return 0
     MeetingRecord.objects.bulk_create(records)
@@ -105,11 +116,11 @@ def ensure_orglife_demo(home, now=None, codes=BRANCHES):
     return len(records)
 
 
-def _relay(branch, relay_type, directive, now):
+def _relay(branch, relay_type, directive, held_at):
     record = MeetingRecord(
         organisation=branch,
         meeting_type=relay_type,
-        held_at=now - datetime.timedelta(days=3),
+        held_at=held_at,
         place="支部活动室",
         host="支部书记",
         topic=f"传达学习《{directive.title}》",

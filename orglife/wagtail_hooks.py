@@ -5,7 +5,7 @@ from wagtail.snippets.models import register_snippet
 
 from base.admin import AdminLink, MenuGroupWithViews
 
-from . import handbook_views, import_views
+from . import handbook_views, import_views, relay, relay_views
 from .admin_views import MeetingRecordViewSet
 from .imports import can_import
 from .quick_record import may_record
@@ -22,6 +22,7 @@ class OrgLifeViewSetGroup(MenuGroupWithViews):
         AdminLink(
             _("打印手册"), handbook_views.FORM_URL, "handbook", "doc-full", handbook_views.can_print
         ),
+        AdminLink(_("传达学习情况"), relay_views.INDEX_URL, "relay", "tasks", relay.may_see_relay),
     )
 
 
@@ -88,5 +89,17 @@ def register_handbook_urls():
             "orglife/handbook/<int:build_id>/pdf/",
             handbook_views.file_view,
             name=handbook_views.FILE_URL,
+        ),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def register_relay_urls():
+    return [
+        path("orglife/relay/", relay_views.relay_index_view, name=relay_views.INDEX_URL),
+        path(
+            "orglife/relay/<int:directive_id>/<int:org_id>/",
+            relay_views.relay_coverage_view,
+            name=relay_views.COVERAGE_URL,
         ),
     ]

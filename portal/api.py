@@ -20,7 +20,7 @@ from content.api import router as content_router
 from kitchen.api import router as kitchen_router
 from learning.api import router as learning_router
 from livestream.api import router as live_router
-from orglife.api import records_router as orglife_records_router
+from orglife.api import router as orglife_router
 from search.api import router as search_router
 from sites.models import OrganisationPage
 
@@ -95,4 +95,4 @@ api.add_router("/v2/", kitchen_router)
 api.add_router("/v2/", learning_router)
 api.add_router("/v2/", live_router)
 api.add_router("/v2/", search_router)
-api.add_router("/v2/", orglife_records_router)
+api.add_router("/v2/", orglife_router)

@@ -388,6 +388,9 @@ ACTIONS = {
     # status page and PDF: for whoever sees the target's records.
     "handbook_print": ("打印工作手册", ["orglife_handbook"]),
     "handbook": ("工作手册进度与下载", ["orglife_handbook_status", "orglife_handbook_file"]),
+    # 传达学习情况 (orglife): the directives' relay coverage over an organisation's subtree,
+    # for its editors and reviewers and those above.
+    "relay": ("传达学习情况", ["orglife_relay", "orglife_relay_coverage"]),
 }
 NO_LEAK = {
     "reports",
@@ -447,6 +450,7 @@ def _editor(publish=False):
         cells[action] = _SUBTREE
     # the organisation's own editors
     cells["record_edit"] = cells["record_add"] = cells["record_import"] = {OWN}
+    cells["relay"] = _SUBTREE
     return cells
 
 
@@ -499,7 +503,7 @@ def _city_final():
         cells[action] = _NONE
     # No organisation group: no meeting records.
     for action in ACTIONS:
-        if action.startswith("record_") or action == "choose_record":
+        if action.startswith("record_") or action in ("choose_record", "relay"):
             cells[action] = _NONE
     return cells
 

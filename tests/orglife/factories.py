@@ -70,3 +70,10 @@ def record_form(organisation, attendees=(), topic="学习党章", **fields):
         data[prefix + "DELETE"] = ""
     data.update(fields)
     return data
+
+
+def studied(record, *directives):
+    """`record` lists `directives` among those studied (a parental m2m: saved with it)."""
+    record.directives.add(*directives)
+    record.save()
+    return record

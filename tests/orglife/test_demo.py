@@ -63,3 +63,21 @@ def test_the_demo_city_has_records_its_branch_editor_sees(demo):
     out = io.StringIO()
     call_command("rebuild_orglife_tallies", "--check", stdout=out, verbosity=0)
     assert "不一致 0 处" in out.getvalue()
+
+
+def test_the_demo_district_sees_who_has_and_has_not_relayed(demo, client):
+    from django.contrib.auth import get_user_model
+
+    from orglife import relay
+    from sites.models import OrganisationPage
+
+    district = OrganisationPage.originals().get(code="donghu")
+    newest, earlier = relay.directives_with_deadline(district)[:2]
+    tallies = relay.tallies_for([newest, earlier], district)
+    assert (tallies[newest.pk].reported, tallies[newest.pk].due) == (3, 5)
+    assert (tallies[earlier.pk].reported, tallies[earlier.pk].overdue) == (1, 7)
+    missing = relay.Coverage(newest, district).missing_page(1)
+    assert "donghu-xf-yh-d1" in [m.organisation.code for m in missing]
+    client.force_login(get_user_model().objects.get(username="district_editor"))
+    page = client.get("/admin/orglife/relay/").content.decode()
+    assert newest.title in page and "3/8（37%）" in page

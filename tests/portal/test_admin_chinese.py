@@ -15,6 +15,7 @@ A failure lists, per page, the untranslated strings; `ADMINZH_REPORT=path` write
 counts per page as JSON (how the before/after figures in the closing note were taken).
 """
 
+import datetime
 import json
 import os
 import re
@@ -38,7 +39,7 @@ from learning.models import Evaluation
 from orglife.models import Attendance, HandbookBuild
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
-from tests.content.factories import ArticleFactory
+from tests.content.factories import ArticleFactory, DirectiveFactory, library
 from tests.factories import ImageFactory, UserFactory
 from tests.learning.factories import LessonMediaFactory, MemberFactory
 from tests.orglife.factories import MeetingRecordFactory
@@ -288,7 +289,11 @@ def admin_world(home):
         organisation=branch, year=2026, status=HandbookBuild.RUNNING, stage="排版", total=4
     )
     Attendance.objects.create(record=record, member=member)
+    relay_directive = DirectiveFactory(
+        parent=library(home, "city"), title="市委文件", study_deadline=datetime.date(2026, 1, 1)
+    )
     return {
+        "relay_directive": relay_directive,
         "record": record,
         "handbook": handbook,
         "orgs": orgs,
@@ -368,6 +373,12 @@ def walks(w):
         "快速记录": reverse("orglife_quick_record"),
         "快速记录结果": reverse("orglife_quick_record_done", args=[w["record"].pk]),
         "发布公开摘要": reverse("orglife_public_summary", args=[w["record"].pk]),
+        "传达学习情况": reverse("orglife_relay"),
+        "传达学习情况（文件）": reverse(
+            "orglife_relay_coverage", args=[w["relay_directive"].pk, w["branch"].pk]
+        ),
+        "新增传达学习记录": reverse("wagtailsnippets_orglife_meetingrecord:add")
+        + f"?directive={w['relay_directive'].pk}&type=relay",
         "片段": reverse("wagtailsnippets:index"),
         "打印手册": reverse("orglife_handbook"),
         "工作手册进度": reverse("orglife_handbook_status", args=[w["handbook"].pk]),
@@ -397,6 +408,10 @@ def walks(w):
         "组织生活记录": reverse("wagtailsnippets_orglife_meetingrecord:list"),
         "打印手册": reverse("orglife_handbook"),
         "工作手册进度": reverse("orglife_handbook_status", args=[w["handbook"].pk]),
+        "传达学习情况": reverse("orglife_relay"),
+        "传达学习情况（文件）": reverse(
+            "orglife_relay_coverage", args=[w["relay_directive"].pk, w["branch"].pk]
+        ),
     }
     district = matrix.PLACES["district"]["own"]
     city_review = w["city_task_state"]
@@ -442,6 +457,10 @@ def walks(w):
             **branch_pages,
             **own_objects,
             "区浏览": reverse("wagtailadmin_explore", args=[w["orgs"][district].pk]),
+            "区传达学习情况": reverse(
+                "orglife_relay_coverage",
+                args=[w["relay_directive"].pk, w["orgs"][district].pk],
+            ),
         },
         "city_zhongshen": {
             **city_pages,

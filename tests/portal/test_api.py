@@ -101,3 +101,13 @@ def test_the_schema_documents_every_public_endpoint_and_its_limits(api_get, db):
     assert "403" in paths["/api/v2/me/progress/"]["post"]["responses"]
     assert "401" in paths["/api/v2/orglife/records/"]["get"]["responses"]
     assert parameter("/api/v2/orglife/records/", "month")["maximum"] == 12
+
+
+def test_the_schema_documents_the_relay_endpoint_with_an_example(api_get, db):
+    schema = api_get("/api/schema/").json()
+    validate(schema)
+    relay = schema["paths"]["/api/v2/directives/{directive_id}/relay/"]["get"]
+    assert {"200", "400", "401", "403", "404"} <= set(relay["responses"])
+    assert relay["security"]
+    example = schema["components"]["schemas"]["RelayOut"]["examples"][0]
+    assert example["total"]["percent"] == 75 and example["missing"]["results"]

@@ -51,7 +51,7 @@ from tests.content.factories import (
     NoticeFactory,
     library,
 )
-from tests.factories import ImageFactory
+from tests.factories import ImageFactory, UserFactory
 from tests.learning.factories import (
     AudiobookFactory,
     CourseFactory,
@@ -329,6 +329,16 @@ def walk(client, language, translated, org_tree, admin_user):
                 with translation.override(language):
                     preview = page.serve_preview(request, mode).render()
                 pages[f"{url.geturl()} preview {mode}"] = preview.content.decode()
+    # A directive with a study deadline as the branch's editor sees it (orglife's 传达学习
+    # note, content/reader_notes.py).
+    client.force_login(UserFactory(username=f"editor-{language}", groups=["da-s1-b1:editors"]))
+    for page in translated.values():
+        if page.specific_class.__name__ == "DirectivePage" and page.specific.study_deadline:
+            url = urlsplit(page.get_full_url())
+            response = client.get(url.path, HTTP_HOST=url.netloc)
+            assert b"relay-note" in response.content
+            pages[url.geturl() + " (branch editor)"] = response.content.decode()
+    client.logout()
     prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
     response = client.get(f"{prefix}/no-such-page/", HTTP_HOST="localhost")
     assert response.status_code == 404

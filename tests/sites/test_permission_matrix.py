@@ -29,7 +29,7 @@ from learning.models import Evaluation, LessonMedia, MemberProfile
 from orglife.models import HandbookBuild, MeetingRecord
 from sites import permission_matrix as matrix
 from sites.models import OrganisationAccess, OrganisationPage
-from tests.content.factories import ArticleFactory
+from tests.content.factories import ArticleFactory, DirectiveFactory, library
 from tests.factories import ImageFactory, UserFactory, upload_images
 from tests.learning.factories import LessonMediaFactory, MemberFactory, learning_home
 from tests.livestream.factories import LiveEventFactory
@@ -51,6 +51,11 @@ def matrix_world(home):
     orgs[matrix.CITY] = OrganisationPage.objects.get(pk=home.pk)
     author = UserFactory(username="matrix-author", is_superuser=True)
     hant = Locale.objects.get(language_code="zh-hant")
+    relay_directive = DirectiveFactory(
+        parent=library(home, "city"),
+        title="传达学习的文件",
+        study_deadline=timezone.localdate() + timedelta(days=7),
+    )
     objects = {}
     for n, (code, org) in enumerate(orgs.items()):
         if code == "home":
@@ -94,6 +99,7 @@ def matrix_world(home):
         handbook = HandbookBuild(organisation=org, year=YEAR, status=HandbookBuild.DONE)
         handbook.file.save(f"{code}.pdf", ContentFile(b"%PDF-1.4 matrix"))
         objects[code] = {
+            "relay_directive": relay_directive,
             "record": record,
             "handbook": handbook,
             "org": org,
@@ -418,6 +424,13 @@ def try_action(client, action, obj):
         "record_quick": (f"/admin/orglife/quick-record/?org={org.pk}", reached),
         "record_quick_done": (f"/admin/orglife/quick-record/done/{record}/", reached),
         "record_summary": (f"/admin/orglife/records/{record}/public-summary/", reached),
+        "relay": (
+            [
+                f"/admin/orglife/relay/?org={org.pk}",
+                f"/admin/orglife/relay/{obj['relay_directive'].pk}/{org.pk}/",
+            ],
+            reached,
+        ),
         "choose_record": (
             [
                 "/admin/snippets/choose/orglife/meetingrecord/",
