@@ -12,6 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
 from base.admin import FORBIDDEN_TEMPLATE
+from sites import organisation_picker
 from sites.models import OrganisationPage
 
 from . import quick_publish as qp
@@ -20,7 +21,6 @@ from .review_messages import outcome_of
 
 FORM_URL = "kitchen_quick_publish"
 DONE_URL = "kitchen_quick_publish_done"
-CHOOSER_ROWS = 30
 
 
 class QuickPublishBase(WagtailAdminTemplateMixin, View):
@@ -83,28 +83,14 @@ class QuickPublishView(QuickPublishBase):
         return first_two[0] if len(first_two) == 1 else None
 
     def choose_organisation(self, user):
-        organisations = qp.organisations_for(user)
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            organisations = organisations.filter(title__icontains=query) | organisations.filter(
-                code__icontains=query
-            )
-        total = organisations.count()
-        shown = list(organisations[:CHOOSER_ROWS])
-        # Branches of different communities share names: each row says where it is.
-        above = dict(
-            Page.objects.filter(path__in={o.path[: -o.steplen] for o in shown}).values_list(
-                "path", "title"
-            )
-        )
-        for org in shown:
-            org.above = above.get(org.path[: -org.steplen], "")
         return self.render(
-            "kitchen/admin/quick_publish_choose.html",
-            organisations=shown,
-            total=total,
-            query=query,
-            more=max(total - CHOOSER_ROWS, 0),
+            organisation_picker.TEMPLATE,
+            **organisation_picker.picker_context(
+                qp.organisations_for(user),
+                self.request.GET.get("q", ""),
+                question=_("发布到哪个组织？"),
+                empty=_("您还没有可以发布内容的组织。请联系上级组织的管理员为您开通编辑权限。"),
+            ),
         )
 
     def show(self, org, columns, form, result=None, status=200):

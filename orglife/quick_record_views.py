@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.components import Component
 
-from sites.tree import parent_title
+from sites import organisation_picker
 
 from . import quick_record as qr
 from .admin_screens import PhoneScreen
@@ -15,7 +15,6 @@ from .visibility import can_edit, records_visible_to
 
 FORM_URL = "orglife_quick_record"
 DONE_URL = "orglife_quick_record_done"
-CHOOSER_ROWS = 30
 
 
 class QuickRecordView(PhoneScreen):
@@ -45,20 +44,14 @@ class QuickRecordView(PhoneScreen):
         return self.show(org, result)
 
     def choose_organisation(self, user):
-        organisations = qr.organisations_for(user)
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            organisations = organisations.filter(title__icontains=query) | organisations.filter(
-                code__icontains=query
-            )
-        total = organisations.count()
-        shown = list(organisations.annotate(above=parent_title())[:CHOOSER_ROWS])
         return self.render(
-            "orglife/admin/quick_record_choose.html",
-            organisations=shown,
-            total=total,
-            query=query,
-            more=max(total - CHOOSER_ROWS, 0),
+            organisation_picker.TEMPLATE,
+            **organisation_picker.picker_context(
+                qr.organisations_for(user),
+                self.request.GET.get("q", ""),
+                question=_("为哪个组织记录？"),
+                empty=_("您还没有可以记录组织生活的组织。请联系上级组织的管理员为您开通编辑权限。"),
+            ),
         )
 
     def show(self, org, result):

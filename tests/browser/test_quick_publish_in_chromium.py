@@ -27,52 +27,10 @@ MAX_TAPS = 5
 TAPS_BEFORE = 12  # ☰ → 页面 → 支部动态 → ⊕ → page type → form … (issue 19)
 
 
-class Phone:
-    """A signed-in phone that counts the taps made on it."""
-
-    def __init__(self, driver, live_server):
-        self.driver, self.base, self.taps = driver, live_server.url, 0
-
-    def tap(self, selector):
-        element = self.driver.find_element(By.CSS_SELECTOR, selector)
-        # The admin scrolls smoothly; a finger would swipe first (a swipe is no tap).
-        self.driver.execute_script(
-            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
-        )
-        element.click()
-        self.taps += 1
-
-    def pick_photo(self, path):
-        """Tap 添加照片 (opening the camera or album counts as a tap), then choose a file."""
-        self.taps += 1
-        self.driver.find_element(By.ID, "quick-photo-input").send_keys(str(path))
-
-    def type(self, selector, text):
-        self.driver.find_element(By.CSS_SELECTOR, selector).send_keys(text)
-
-    def shoot(self, name):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        assert self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
-
-    def wider_than_the_phone(self):
-        """What sticks out sideways (nothing when the page needs no sideways scrolling)."""
-        return self.driver.execute_script(
-            "const wide = document.documentElement.scrollWidth > innerWidth ? ['page'] : [];"
-            "return wide.concat([...document.querySelectorAll('.quick *')]"
-            ".filter(e => e.getClientRects().length"
-            " && e.getBoundingClientRect().right > innerWidth + 1)"
-            ".map(e => e.outerHTML.slice(0, 120)));"
-        )
-
-
 @pytest.fixture
-def phone(chromium, live_server, client, org_tree):
-    driver = chromium(*PHONE, exact_viewport=True)
+def phone(signed_in_admin, client, org_tree):
     client.force_login(quick_editor(org_tree["da-s1-b1"]))
-    driver.get(f"{live_server.url}/admin/login/")  # a page of the host, for the cookie
-    driver.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value})
-    driver.get(f"{live_server.url}/admin/")  # the admin home: where the count starts
-    return Phone(driver, live_server)
+    return signed_in_admin(PHONE, SHOTS)
 
 
 @pytest.fixture
@@ -103,7 +61,7 @@ def test_a_photo_story_from_the_admin_home_to_submitted_in_five_taps_or_fewer(
     assert caption.get_attribute("value") == title  # prefilled from the title
     thumbnail = driver.find_element(By.CSS_SELECTOR, "[data-testid=quick-photo] img")
     assert thumbnail.get_attribute("src").startswith("blob:")
-    assert phone.wider_than_the_phone() == []
+    assert phone.wider_than_the_screen() == []
     phone.shoot("2-form")
     phone.tap("[data-testid=quick-submit]")
 
@@ -117,7 +75,7 @@ def test_a_photo_story_from_the_admin_home_to_submitted_in_five_taps_or_fewer(
     assert done.get_attribute("data-state") == "submitted"
     heading = driver.find_element(By.CSS_SELECTOR, "[data-testid=quick-done-title]").text
     assert heading == f"已提交一审：{title}"
-    assert phone.wider_than_the_phone() == []
+    assert phone.wider_than_the_screen() == []
     print(f"快速发布: {phone.taps} taps (before: {TAPS_BEFORE} over 7 screens)")
     assert phone.taps <= MAX_TAPS and phone.taps == 3
 
@@ -156,5 +114,5 @@ def test_a_story_proofreading_rejects_is_shown_on_the_same_screen(phone, picture
     # What was typed and the photo are still there (the photo as a kept image).
     assert driver.find_element(By.ID, "id_text").get_attribute("value") == "请大家警惕非法集资。"
     assert driver.find_elements(By.CSS_SELECTOR, "[name=kept_image]")
-    assert phone.wider_than_the_phone() == []
+    assert phone.wider_than_the_screen() == []
     assert Page.objects.count() == pages and not WorkflowState.objects.exists()

@@ -30,64 +30,6 @@ BRANCH = "da-s1-b1"
 NAMES = ["李一", "李二", "王三", "张四"]
 
 
-class Phone:
-    """A signed-in browser that counts the taps made on it."""
-
-    def __init__(self, driver, size):
-        self.driver, self.size, self.taps = driver, size, 0
-
-    def tap(self, selector):
-        element = self.driver.find_element(By.CSS_SELECTOR, selector)
-        self.driver.execute_script(
-            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
-        )
-        element.click()
-        self.taps += 1
-
-    def pick_photo(self, path):
-        """Tap 拍照或添加照片 (opening the camera counts as a tap), then take the picture."""
-        self.taps += 1
-        self.driver.find_element(By.ID, "quick-photo-input").send_keys(str(path))
-
-    def type(self, selector, text):
-        self.driver.find_element(By.CSS_SELECTOR, selector).send_keys(text)
-
-    def shoot(self, name):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        assert self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
-
-    def full_shot(self, name):
-        """The whole page: the viewport made as tall as the page, then back."""
-        width, height = self.size
-        full = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.resize(width, max(full, height))
-        self.shoot(name)
-        self.resize(width, height)
-
-    def resize(self, width, height):
-        self.driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
-        )
-
-    def wider_than_the_screen(self):
-        return self.driver.execute_script(
-            "const wide = document.documentElement.scrollWidth > innerWidth ? ['page'] : [];"
-            "return wide.concat([...document.querySelectorAll('.quick *')]"
-            ".filter(e => e.getClientRects().length"
-            " && e.getBoundingClientRect().right > innerWidth + 1)"
-            ".map(e => e.outerHTML.slice(0, 120)));"
-        )
-
-
-def signed_in(chromium, live_server, client, size):
-    driver = chromium(*size, exact_viewport=True, languages="zh-CN,zh")
-    driver.get(f"{live_server.url}/admin/login/")  # a page of the host, for the cookie
-    driver.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value})
-    driver.get(f"{live_server.url}/admin/")
-    return Phone(driver, size)
-
-
 @pytest.fixture
 def members(org_tree):
     return [MemberFactory(branch=org_tree[BRANCH], name=name).member for name in NAMES]
@@ -108,9 +50,9 @@ def picture(tmp_path):
 
 
 def test_a_meeting_from_the_admin_home_to_saved_in_a_handful_of_taps(
-    chromium, live_server, client, editor, members, picture, org_tree, wait
+    signed_in_admin, live_server, client, editor, members, picture, org_tree, wait
 ):
-    phone = signed_in(chromium, live_server, client, PHONE)
+    phone = signed_in_admin(PHONE, SHOTS)
     driver = phone.driver
     assert driver.execute_script("return innerWidth") == PHONE[0]
     started = time.monotonic()
@@ -191,9 +133,9 @@ def test_a_meeting_from_the_admin_home_to_saved_in_a_handful_of_taps(
 
 
 def test_the_form_and_its_errors_on_a_desktop(
-    chromium, live_server, client, editor, members, picture, wait
+    signed_in_admin, live_server, client, editor, members, picture, wait
 ):
-    desk = signed_in(chromium, live_server, client, DESKTOP)
+    desk = signed_in_admin(DESKTOP, SHOTS)
     driver = desk.driver
     driver.get(f"{live_server.url}/admin/orglife/quick-record/")
     wait(driver, lambda d: d.find_elements(By.ID, "id_topic"), 15, "no 快速记录 form")
