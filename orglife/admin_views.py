@@ -184,7 +184,10 @@ class SummaryButtonMixin:
 
 
 class RecordIndexView(IndexView):
-    """The list, with 快速记录 and 导入 beside 添加 for those who record and import."""
+    """The list, with 快速记录 and 导入 beside 添加记录 for those who record and import;
+    short labels, so the three still fit a phone's header."""
+
+    add_item_label = _("添加记录")
 
     @cached_property
     def header_buttons(self):
@@ -199,7 +202,6 @@ class RecordIndexView(IndexView):
                 )
             )
         if can_import(self.request.user):
-            # Short: beside 添加 组织生活记录 it must still fit a phone's header.
             buttons.append(HeaderButton(_("导入"), url=reverse(IMPORT_URL), icon_name="upload"))
         return buttons
 
