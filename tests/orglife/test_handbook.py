@@ -302,6 +302,9 @@ def database_tasks(settings):
     return settings
 
 
+# The worker closes the connection between tasks (close_old_connections), which would end
+# the test's own transaction on PostgreSQL: this one runs outside a transaction.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_large_year_is_built_by_the_worker_with_progress_shown(
     client, booklet, database_tasks, django_capture_on_commit_callbacks
 ):
