@@ -23,7 +23,7 @@ from django.http.multipartparser import MultiPartParserError, TooManyFilesSent
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.parser import Parser
 from pydantic import BeforeValidator
 
@@ -232,7 +232,13 @@ class JsonErrorsApi(NinjaAPI):
         if isinstance(exc.__cause__, BadJson):  # Ninja wraps what the parser raised
             return self._error(request, 400, "bad_json", str(exc.__cause__))
         code = getattr(exc, "code", None) or STATUS_CODES.get(exc.status_code, "error")
-        return self._error(request, exc.status_code, code, str(exc))
+        message = str(exc)
+        # Ninja's own auth errors say "Unauthorized"/"Forbidden" in English.
+        if isinstance(exc, AuthenticationError) and message == "Unauthorized":
+            message = _("请先登录")
+        elif isinstance(exc, AuthorizationError) and message == "Forbidden":
+            message = _("没有权限")
+        return self._error(request, exc.status_code, code, message)
 
     def _validation_error(self, request, exc):
         message = _("参数无效：%(details)s") % {"details": validation_message(exc.errors)}

@@ -81,7 +81,7 @@ def test_anonymous_gets_the_apis_401_json(client, records):
     for url in (LIST, detail(records[OWN])):
         response = client.get(url)
         assert response.status_code == 401
-        assert response.json()["error"]["code"] == "unauthorized"
+        assert response.json()["error"] == {"code": "unauthorized", "message": "请先登录"}
 
 
 def test_the_fields_of_a_list_item_and_of_a_record(client, records, org_tree, branch_members):
