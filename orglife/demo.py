@@ -85,12 +85,11 @@ def ensure_orglife_demo(home, now=None, codes=BRANCHES):
                 )
         newest, *older = list(visible_directives(branch, "city")[:2]) or [None]
         if newest is not None and branch.code not in NOT_YET:
-            records.append(_relay(branch, types["relay"], newest, now - datetime.timedelta(3)))
+            records.append(_relay(branch, types["relay"], newest, _afternoon(now, days_ago=3)))
         if older and branch.code in RELAYED_EARLIER:
             deadline = older[0].study_deadline  # relayed in time: the day before it
             days_ago = (today - deadline).days + 1 if deadline and deadline < today else 1
-            held = now - datetime.timedelta(days=days_ago)
-            records.append(_relay(branch, types["relay"], older[0], held))
+            records.append(_relay(branch, types["relay"], older[0], _afternoon(now, days_ago)))
     if not records:
         return 0
     MeetingRecord.objects.bulk_create(records)
@@ -114,6 +113,13 @@ def ensure_orglife_demo(home, now=None, codes=BRANCHES):
     MeetingRecord.directives.through.objects.bulk_create(relays)
     tallies.rebuild(tallies.computed_meeting_tallies(), tallies.computed_publish_tallies())
     return len(records)
+
+
+def _afternoon(now, days_ago):
+    """15:00 local time `days_ago` days before `now` (≥ 1, so never in the future): a
+    relay held at a believable hour whatever time the demo is built."""
+    day = timezone.localtime(now - datetime.timedelta(days=days_ago))
+    return day.replace(hour=15, minute=0, second=0, microsecond=0)
 
 
 def _relay(branch, relay_type, directive, held_at):
