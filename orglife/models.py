@@ -237,6 +237,9 @@ class PublishTally(models.Model):
     month = models.DateField()
     purpose = models.CharField(max_length=16)
     updates = models.IntegerField(default=0)
+    # The latest publish counted here: "days since the last public update" (oversight)
+    # is the latest of an organisation's rows, not a scan of its pages.
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

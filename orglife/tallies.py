@@ -11,7 +11,8 @@ record's attendances without saving the record calls `sync(record.pk)` itself (t
 does after its formsets)."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -27,16 +28,21 @@ def month_of(moment):
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def _add(model, key, path, **amounts):
-    """Add `amounts` to the tally row `key` (created when missing), with F() only."""
+def _add(model, key, path, latest=None, **amounts):
+    """Add `amounts` to the tally row `key` (created when missing), with F() only;
+    `latest` {field: moment} moves a date column forward (never back)."""
     if not any(amounts.values()):
         return
     changes = {name: F(name) + value for name, value in amounts.items()}
+    latest = latest or {}
+    for name, when in latest.items():
+        moment = Value(when, output_field=DateTimeField())
+        changes[name] = Greatest(Coalesce(F(name), moment), moment)
     if model.objects.filter(**key).update(organisation_path=path, **changes):
         return
     try:
         with transaction.atomic():
-            model.objects.create(organisation_path=path, **key, **amounts)
+            model.objects.create(organisation_path=path, **key, **amounts, **latest)
     except IntegrityError:  # a concurrent save made the row meanwhile
         model.objects.filter(**key).update(organisation_path=path, **changes)
 
@@ -117,6 +123,7 @@ def count_publish(page, when):
         PublishTally,
         {"organisation_id": organisation.pk, "month": month_of(when), "purpose": column.purpose},
         organisation.path,
+        latest={"last_at": when},
         updates=1,
     )
 
@@ -153,7 +160,8 @@ def computed_meeting_tallies(progress=None):
 
 def computed_publish_tallies(progress=None):
     """{(organisation_id, month, purpose): updates} from Wagtail's publish log: each
-    publish of a page under a column counts for the column's organisation."""
+    publish of a page under a column counts for the column's organisation. The latest
+    publish of each key is kept in the result's `latest` for `rebuild`."""
     from wagtail.models import PageLogEntry
 
     columns = dict(ColumnPage.objects.values_list("path", "purpose"))
@@ -161,7 +169,7 @@ def computed_publish_tallies(progress=None):
     entries = PageLogEntry.objects.filter(action="wagtail.publish").values_list(
         "page__path", "timestamp"
     )
-    totals = {}
+    totals, latest = {}, {}
     for path, timestamp in entries.iterator():
         if progress:
             progress.update(1)
@@ -178,7 +186,17 @@ def computed_publish_tallies(progress=None):
             continue
         key = (organisation, month_of(timestamp), columns[column])
         totals[key] = totals.get(key, 0) + 1
-    return totals
+        if key not in latest or latest[key] < timestamp:
+            latest[key] = timestamp
+    return PublishCounts(totals, latest)
+
+
+class PublishCounts(dict):
+    """{key: updates}, with `latest` {key: the last publish counted}."""
+
+    def __init__(self, totals, latest):
+        super().__init__(totals)
+        self.latest = latest
 
 
 def stored_meeting_tallies():
@@ -237,6 +255,7 @@ def rebuild(meetings, publishes):
                 month=m,
                 purpose=purpose,
                 updates=n,
+                last_at=getattr(publishes, "latest", {}).get((o, m, purpose)),
             )
             for (o, m, purpose), n in publishes.items()
         ],

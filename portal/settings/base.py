@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "learning",
     "livestream",
     "orglife",
+    "oversight",
     "search",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales (locale admin with sync)
@@ -342,6 +343,14 @@ STORAGES = {
 # worker (progress shown on a status page); smaller ones in the request.
 PORTAL_HANDBOOK_INLINE_RECORDS = env_int("PORTAL_HANDBOOK_INLINE_RECORDS", 40)
 PORTAL_HANDBOOK_INLINE_MEMBERS = env_int("PORTAL_HANDBOOK_INLINE_MEMBERS", 300)
+
+# --- Oversight (监督) ---------------------------------------------------------------
+# An organisation with nothing public for this many days is 僵尸; 传达学习 reminders go out
+# this many days before a directive's study deadline; the nightly run is queued by the
+# first periodic run of a local day at or after this hour.
+PORTAL_OVERSIGHT_ZOMBIE_DAYS = env_int("PORTAL_OVERSIGHT_ZOMBIE_DAYS", 60)
+PORTAL_OVERSIGHT_RELAY_REMIND_DAYS = env_int("PORTAL_OVERSIGHT_RELAY_REMIND_DAYS", 3)
+PORTAL_OVERSIGHT_HOUR = env_int("PORTAL_OVERSIGHT_HOUR", 1)
 # Local media are served by Django only on the embedded set-up; nginx serves them in
 # production (deploy/nginx). Documents are never served from /media/ (portal/views.py
 # serve_media refuses /media/documents/ as nginx does, S3 keeps them private): they are
