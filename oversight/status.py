@@ -143,7 +143,7 @@ class Status:
             return OVERDUE
         if self.due or self.relays_due:
             return DUE_SOON
-        if all(r.state == NOT_YET for r in self.rules):
+        if self.rules and all(r.state == NOT_YET for r in self.rules):
             return NEW
         return OK
 

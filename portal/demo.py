@@ -11,6 +11,8 @@ transaction, with the admin password they share, then rebuilds the search index:
 - learning: lessons, audiobooks, a course, a quiz and studying members;
 - livestream: a live lecture ready for pushing;
 - orglife: a year of meeting records for four branches, a 传达学习 of a city directive;
+- oversight: two years of history (publishes, 三会一课 for the other districts' branches,
+  僵尸 and late branches), then the first nightly run (scores, reminders);
 - portal: the zh-hant translations (demo_i18n.py).
 
 Every step is idempotent.
@@ -26,6 +28,7 @@ from kitchen import demo as kitchen_demo
 from learning.demo import ensure_learning_demo
 from livestream.demo import ensure_live_demo
 from orglife.demo import ensure_orglife_demo
+from oversight.demo import ensure_oversight_demo
 from screens import demo as screens_demo
 from search.index import rebuild as rebuild_search_index
 from sites import demo as sites_demo
@@ -67,6 +70,7 @@ def load_demo(progress_factory=None):
         ensure_learning_demo(home, password)
         ensure_live_demo(home)
         ensure_orglife_demo(home)
+        ensure_oversight_demo(home)
         ensure_demo_translations(home)
         # The demo adds most pages without publishing them one by one: date the homes'
         # 下级组织 from the finished tree.

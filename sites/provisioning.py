@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Site
 
 from .access import ensure_access
@@ -330,7 +331,15 @@ def _apply(rows, home, existing, report, progress_factory):
         org = existing.get(row.code)
         if org is None:
             parent = existing[row.parent_code or home.code]
-            org = OrganisationPage(code=row.code, slug=row.code, title=row.name, kind=row.kind)
+            # Live from creation: its first publication is when it was set up (the date
+            # oversight's update rules count from).
+            org = OrganisationPage(
+                code=row.code,
+                slug=row.code,
+                title=row.name,
+                kind=row.kind,
+                first_published_at=timezone.now(),
+            )
             parent.add_child(instance=org)
             existing[row.code] = org
         elif org.title != row.name:
