@@ -2,6 +2,7 @@
 months 1, 1+n, 1+2n … of each year; dates are local days, periods are [start, end)."""
 
 import datetime
+from functools import lru_cache
 
 
 def month_start(day):
@@ -14,6 +15,7 @@ def add_months(day, months):
     return datetime.date(day.year + years, index + 1, 1)
 
 
+@lru_cache(maxsize=4096)
 def period_of(day, months):
     """(start, end) of the period of `months` months containing `day`."""
     first_month = (day.month - 1) // months * months + 1
@@ -26,13 +28,14 @@ def previous_period(day, months):
     return period_of(start - datetime.timedelta(days=1), months)
 
 
+@lru_cache(maxsize=4096)
 def months_in(start, end):
-    """The first days of the months from `start` up to (not including) `end`."""
+    """The first days of the months from `start` up to (not including) `end` (a tuple)."""
     months, month = [], month_start(start)
     while month < end:
         months.append(month)
         month = add_months(month, 1)
-    return months
+    return tuple(months)
 
 
 def year_start(day):

@@ -23,6 +23,7 @@ are never computed again, so a rule changed later does not rewrite history.
 """
 
 import datetime
+from functools import lru_cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -91,6 +92,7 @@ def own_figures(org, facts, start, end):
 _DAY = datetime.timedelta(days=1)
 
 
+@lru_cache(maxsize=1024)
 def _rule_periods(months, start, end, today):
     """The periods of `months` months that end in (start, end] and have begun by today."""
     found, day = [], start
@@ -99,7 +101,7 @@ def _rule_periods(months, start, end, today):
         if start < p_end <= end and p_start <= today and (p_start, p_end) not in found:
             found.append((p_start, p_end))
         day = p_end
-    return found
+    return tuple(found)
 
 
 def rates(figures, study_target, month_count):
