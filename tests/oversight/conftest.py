@@ -59,7 +59,7 @@ class Inbox:
         self.messages.append(
             {
                 "to": list(envelope.rcpt_tos),
-                "subject": str(parsed["Subject"]),
+                "subject": str(parsed["Subject"]).strip(),  # the folded header unfolds with a space
                 "body": parsed.get_body(("plain",)).get_content(),
                 "message_id": str(parsed["Message-ID"]),
             }
