@@ -74,7 +74,7 @@ class MessageListView(MessageView):
         deliveries = (
             Delivery.objects.filter(user=user)
             .select_related("reminder", "reminder__organisation")
-            .order_by("-reminder__created_at", "-pk")
+            .order_by("-reminder__created_at", "-reminder__pk")
         )
         page = page_of(deliveries, self.request.GET.get("p"))
         context.update(
