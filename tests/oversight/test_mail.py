@@ -201,3 +201,21 @@ def test_the_email_settings_come_from_the_environment(monkeypatch):
         for name in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_USE_SSL"):
             monkeypatch.delenv(name, raising=False)
         importlib.reload(base)
+
+
+def test_two_worker_runs_of_the_day_and_a_sweep_send_each_mail_once(
+    aged_tree, editors, smtp_server, at
+):
+    from oversight import tasks
+
+    at(2026, 10, 26)
+    tasks.run_day.enqueue(OCT_26.isoformat())
+    tasks.run_day.enqueue(OCT_26.isoformat())  # a second worker, or a rerun after a crash
+    result = tasks.send_mail.enqueue()
+    assert result.return_value == {"sent": 0, "failed": 0, "none": 0}
+    subjects = [m["subject"] for m in smtp_server.to(BRANCH_MAIL)]
+    assert (
+        len(subjects)
+        == len(set(subjects))
+        == Reminder.objects.filter(organisation=aged_tree[BRANCH]).count()
+    )
