@@ -15,7 +15,6 @@ var/mail/), one connection per batch.
 
 import datetime
 import smtplib
-import socket
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,7 +27,7 @@ from .models import Delivery
 BATCH = 100
 CLAIM = datetime.timedelta(minutes=10)  # how long a claimed delivery is left to its sender
 BACKOFF_BASE, BACKOFF_CAP = 300, 6 * 3600  # seconds
-ERRORS = (smtplib.SMTPException, OSError, socket.timeout)
+ERRORS = (smtplib.SMTPException, OSError)  # refusals; refused connections and timeouts
 
 
 def max_attempts():

@@ -30,7 +30,7 @@ from orglife.relay import add_record_url
 
 from .access import editors_of
 from .models import DailyRun, Delivery, Reminder, UpdateRule
-from .status import OVERDUE, ZOMBIE, Facts, evaluate
+from .status import DUE, OVERDUE, ZOMBIE, Facts, evaluate
 
 QUICK_PUBLISH_URL = "kitchen_quick_publish"  # kitchen/quick_publish_views.py FORM_URL
 QUICK_RECORD_URL = "orglife_quick_record"  # orglife/quick_record_views.py FORM_URL
@@ -225,7 +225,7 @@ def wanted(day, facts, editors):
         if not editors.get(org.pk):
             continue
         for state in status.rules:
-            if state.state == "due":
+            if state.state == DUE:
                 key = f"rule:{state.rule.pk}:{state.start.isoformat()}:due"
                 found[(org.pk, key)] = (
                     Reminder.RULE_DUE,
