@@ -39,6 +39,9 @@ INTEGERS = {
     "PORTAL_OVERSIGHT_ZOMBIE_DAYS": (1, None),
     "PORTAL_OVERSIGHT_RELAY_REMIND_DAYS": (0, 60),
     "PORTAL_OVERSIGHT_HOUR": (0, 23),
+    "PORTAL_OVERSIGHT_MAIL_ATTEMPTS": (1, 50),
+    "EMAIL_PORT": (1, 65535),
+    "EMAIL_TIMEOUT": (1, 600),
 }
 BOOLEANS = [
     "DEBUG",
@@ -47,6 +50,8 @@ BOOLEANS = [
     "SECURE_COOKIES",
     "AWS_QUERYSTRING_AUTH",
     "SECURE_HSTS_PRELOAD",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
 ]
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 # S3 bucket names: 3–63 lower-case letters, digits, dots and hyphens.

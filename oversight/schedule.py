@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from kitchen.tasks import schedules_ran
+from kitchen.tasks import schedule_once, schedules_ran
 
 from .models import DailyRun
 
@@ -40,3 +40,23 @@ def _periodic(sender, **kwargs):
     # work inside the periodic task; the worker's database backend queues it.
     if run_day.get_backend().supports_defer:
         queue_day()
+
+
+def queue_mail(now=None):
+    """Queue the email sweep when a delivery is due and no sweep is queued; returns
+    whether it did."""
+    from .mail import has_due
+    from .tasks import send_mail
+
+    if not has_due(now):
+        return False
+    return schedule_once(send_mail) is not None
+
+
+@receiver(schedules_ran)
+def _mail_sweep(sender, **kwargs):
+    from .tasks import send_mail
+
+    # As above: the immediate backend (tests) would send inside the periodic task.
+    if send_mail.get_backend().supports_defer:
+        queue_mail()

@@ -24,3 +24,13 @@ def refresh_subtree(organisation_id):
     scope = OrganisationPage.objects.filter(pk=organisation_id).first()
     if scope is not None:
         refresh(scope)
+
+
+@task()
+def send_mail():
+    """Email the reminders whose delivery is due (new ones, and retries after a refusing
+    or silent SMTP server); the periodic run queues it while some are due."""
+    from .mail import send_pending
+
+    report = send_pending()
+    return {"sent": report.sent, "failed": report.failed, "none": report.no_address}

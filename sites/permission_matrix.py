@@ -391,6 +391,10 @@ ACTIONS = {
     # 传达学习情况 (orglife): the directives' relay coverage over an organisation's subtree,
     # for its editors and reviewers and those above.
     "relay": ("传达学习情况", ["orglife_relay", "orglife_relay_coverage"]),
+    # --- 监督 → 消息 (oversight/message_views.py) ---
+    # 已发送: the reminders an organisation was sent and their email state, for those who
+    # oversee it (its subtree's editors and reviewers, as 传达学习情况).
+    "oversight_sent": ("已发送的提醒", ["oversight_messages_sent"]),
 }
 NO_LEAK = {
     "reports",
@@ -545,6 +549,10 @@ for _role, _cells in EXPECTED.items():
 
     _cells["handbook_print"] = _cells["handbook"] = _cells["record_inspect"]
 
+# --- 监督 → 消息 (oversight/message_views.py) ---
+for _cells in EXPECTED.values():
+    _cells["oversight_sent"] = _cells["relay"]
+
 # Admin URL names (or namespace prefixes, ending in ":" or "_") that are not about one
 # organisation's objects — site-wide settings, the user's own account, static helpers —
 # or that only superusers reach, each with the reason. Every other admin URL must be
@@ -612,6 +620,12 @@ NOT_OBJECT_SCOPED = {
     "wagtail_localize:javascript_catalog": "wagtail-localize's static message catalogue",
     # No snippet model of the portal is translatable: 404 for everyone.
     "wagtail_localize:submit_snippet_translation": "no translatable snippets: 404 for all",
+    # --- 监督 → 消息 (oversight/message_views.py) ---
+    # The signed-in user's own deliveries only; another's message is 404
+    # (tests/oversight/test_messages.py).
+    "oversight_messages": "the user's own messages",
+    "oversight_message": "the user's own message (another's: 404)",
+    "oversight_messages_read_all": "marks the user's own messages read",
 }
 
 

@@ -351,6 +351,27 @@ PORTAL_HANDBOOK_INLINE_MEMBERS = env_int("PORTAL_HANDBOOK_INLINE_MEMBERS", 300)
 PORTAL_OVERSIGHT_ZOMBIE_DAYS = env_int("PORTAL_OVERSIGHT_ZOMBIE_DAYS", 60)
 PORTAL_OVERSIGHT_RELAY_REMIND_DAYS = env_int("PORTAL_OVERSIGHT_RELAY_REMIND_DAYS", 3)
 PORTAL_OVERSIGHT_HOUR = env_int("PORTAL_OVERSIGHT_HOUR", 1)
+# Reminder email: a failing delivery is retried (5 min, doubling, at most 6 h) this often.
+PORTAL_OVERSIGHT_MAIL_ATTEMPTS = env_int("PORTAL_OVERSIGHT_MAIL_ATTEMPTS", 8)
+
+# --- Email (reminders) ---------------------------------------------------------------
+# SMTP when EMAIL_HOST is set; without it (the demo) every mail is written as a file under
+# VAR_DIR/mail/, the local mail catcher.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS 和 EMAIL_USE_SSL 只能开启一个")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"noreply@{PORTAL_DOMAIN}").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Local media are served by Django only on the embedded set-up; nginx serves them in
 # production (deploy/nginx). Documents are never served from /media/ (portal/views.py
 # serve_media refuses /media/documents/ as nginx does, S3 keeps them private): they are

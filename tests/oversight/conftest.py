@@ -35,3 +35,89 @@ def at():
     yield travel
     for traveller in reversed(travellers):
         traveller.stop()
+
+
+# --- reminders and their email (tests/oversight/test_reminders.py, test_mail.py,
+# test_messages.py) ---------------------------------------------------------------------
+
+
+class Inbox:
+    """What a real SMTP server on 127.0.0.1 received; `answer` (e.g. "554 拒收" or
+    "451 稍后再试") makes it refuse every message's data instead."""
+
+    def __init__(self):
+        self.messages = []
+        self.answer = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.answer:
+            return self.answer
+        import email
+        from email.policy import default
+
+        parsed = email.message_from_bytes(envelope.original_content, policy=default)
+        self.messages.append(
+            {
+                "to": list(envelope.rcpt_tos),
+                "subject": str(parsed["Subject"]).strip(),  # the folded header unfolds with a space
+                "body": parsed.get_body(("plain",)).get_content(),
+                "message_id": str(parsed["Message-ID"]),
+            }
+        )
+        return "250 OK"
+
+    def to(self, address):
+        return [m for m in self.messages if address in m["to"]]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """An aiosmtpd server on a free port of 127.0.0.1, with the email settings pointing
+    at it; yields its Inbox."""
+    from aiosmtpd.controller import Controller
+
+    from base.ports import free_port
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def silent_server(settings):
+    """A TCP server on 127.0.0.1 that accepts connections and never speaks (an SMTP server
+    that times out); the email settings point at it with a 1-second timeout."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", listener.getsockname()[1]
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def editors(aged_tree):
+    """An editor with an email address for the branch, its street and the district, and
+    one without an address for the sibling branch: {code: user}."""
+    from tests.factories import UserFactory
+
+    made = {}
+    for code in (BRANCH, STREET, DISTRICT):
+        made[code] = UserFactory(
+            username=f"editor-{code}", email=f"{code}@example.org", groups=[f"{code}:editors"]
+        )
+    made[SIBLING] = UserFactory(username=f"editor-{SIBLING}", groups=[f"{SIBLING}:editors"])
+    return made

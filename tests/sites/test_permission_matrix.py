@@ -431,6 +431,8 @@ def try_action(client, action, obj):
             ],
             reached,
         ),
+        # --- 监督 → 消息 (oversight/message_views.py) ---
+        "oversight_sent": (f"/admin/oversight/messages/sent/?org={org.pk}", reached),
         "choose_record": (
             [
                 "/admin/snippets/choose/orglife/meetingrecord/",
