@@ -199,11 +199,12 @@ class Reminder(models.Model):
     rule or directive, the period and the stage): the unique key is what makes a rerun,
     or a run after a crash, send nothing twice."""
 
-    RULE_DUE, RULE_OVERDUE, RELAY_DUE, RELAY_OVERDUE, DIGEST = (
+    RULE_DUE, RULE_OVERDUE, RELAY_DUE, RELAY_OVERDUE, ZOMBIE, DIGEST = (
         "rule_due",
         "rule_overdue",
         "relay_due",
         "relay_overdue",
+        "zombie",
         "digest",
     )
     KINDS = [
@@ -211,6 +212,7 @@ class Reminder(models.Model):
         (RULE_OVERDUE, _("规则逾期")),
         (RELAY_DUE, _("传达学习即将到期")),
         (RELAY_OVERDUE, _("传达学习逾期")),
+        (ZOMBIE, _("僵尸网页")),
         (DIGEST, _("每周汇总")),
     ]
 

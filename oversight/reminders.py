@@ -154,6 +154,19 @@ def relay_overdue_message(org, relay, today):
     return subject, body
 
 
+def zombie_message(org, status):
+    subject = _("本站已 %(days)d 天没有公开更新，被列为僵尸网页") % {"days": status.days_quiet}
+    since = timezone.localdate(status.last_update_at) if status.last_update_at else None
+    body = (
+        _("%(org)s：网站自 %(date)s 起没有公开更新。请用快速发布更新支部动态，让网站重新活起来。")
+        % {"org": org.title, "date": short_date(since)}
+        if since
+        else _("%(org)s：网站建立以来还没有公开更新。请用快速发布更新支部动态。")
+        % {"org": org.title}
+    )
+    return subject, body
+
+
 def overdue_items(status):
     """What is overdue at one organisation, as short phrases."""
     items = []
@@ -224,6 +237,12 @@ def wanted(day, facts, editors):
         statuses[org.pk] = status
         if not editors.get(org.pk):
             continue
+        if status.zombie:  # once a month while the site stays quiet
+            found[(org.pk, f"zombie:{day:%Y-%m}")] = (
+                Reminder.ZOMBIE,
+                *zombie_message(org, status),
+                f"{reverse(QUICK_PUBLISH_URL)}?org={org.pk}",
+            )
         for state in status.rules:
             if state.state == DUE:
                 key = f"rule:{state.rule.pk}:{state.start.isoformat()}:due"

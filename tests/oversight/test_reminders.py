@@ -198,3 +198,23 @@ def test_relays_are_reminded_before_and_after_their_deadline(aged_tree, editors,
     assert not Reminder.objects.filter(
         organisation=aged_tree[STREET], key__startswith="relay:"
     ).exists()  # streets owe no relay record
+
+
+def test_a_zombie_site_is_reminded_once_a_month_while_it_stays_quiet(aged_tree, editors, at):
+    at(2026, 10, 5)
+    ArticleFactory(parent=column(aged_tree[BRANCH], "news"), title="动态").save_revision().publish()
+    at(2026, 10, 26)
+    send_reminders(OCT_26)
+    send_reminders(OCT_26)
+    zombie = Reminder.objects.get(organisation=aged_tree[SIBLING], kind=Reminder.ZOMBIE)
+    assert zombie.key == "zombie:2026-10"
+    assert zombie.subject.startswith("本站已 ") and "僵尸网页" in zombie.subject
+    assert "quick-publish" in zombie.link
+    assert not Reminder.objects.filter(organisation=aged_tree[BRANCH], kind=Reminder.ZOMBIE)
+    at(2026, 11, 2)
+    send_reminders(datetime.date(2026, 11, 2))
+    assert set(
+        Reminder.objects.filter(organisation=aged_tree[SIBLING], kind=Reminder.ZOMBIE).values_list(
+            "key", flat=True
+        )
+    ) == {"zombie:2026-10", "zombie:2026-11"}
