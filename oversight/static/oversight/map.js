@@ -25,6 +25,7 @@
     var MIN_K = 1;
     var MAX_K = 256;
     var PAD = 28;
+    var PAD_LEFT = 72; // the zoom buttons' column
 
     var data = JSON.parse(dataNode.textContent);
     var svg = root.querySelector(".omap-svg");
@@ -114,13 +115,13 @@
         var cos = Math.cos((lat0 * Math.PI) / 180);
         var spanX = (box[2] - box[0]) * cos;
         var spanY = box[3] - box[1];
-        var s = Math.min((view.w - 2 * PAD) / spanX, (view.h - 2 * PAD) / spanY);
+        var s = Math.min((view.w - PAD - PAD_LEFT) / spanX, (view.h - 2 * PAD) / spanY);
         fit = {
             lon0: box[0],
             lat1: box[3],
             cos: cos,
             s: s,
-            ox: (view.w - spanX * s) / 2,
+            ox: PAD_LEFT + (view.w - PAD - PAD_LEFT - spanX * s) / 2,
             oy: (view.h - spanY * s) / 2,
         };
     }
@@ -184,11 +185,18 @@
             if (f.properties.kind === "city") {
                 return;
             }
-            var box = [Infinity, Infinity, -Infinity, -Infinity];
-            polygonsOf(f).forEach(function (poly) {
-                bboxOfRing(poly[0], box);
+            // The mean of the outer ring's corners: inside these districts' shapes.
+            var ring = (polygonsOf(f)[0] || [[]])[0].slice(0, -1);
+            if (!ring.length) {
+                return;
+            }
+            var lon = 0;
+            var lat = 0;
+            ring.forEach(function (p) {
+                lon += p[0];
+                lat += p[1];
             });
-            var at = toScreen(project((box[0] + box[2]) / 2, box[3] - (box[3] - box[1]) * 0.06));
+            var at = toScreen(project(lon / ring.length, lat / ring.length));
             var text = el("text", { x: at[0].toFixed(1), y: at[1].toFixed(1) }, labels);
             text.textContent = f.properties.name;
         });
