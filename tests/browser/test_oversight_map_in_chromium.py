@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
 from selenium.webdriver.common.by import By
 
 from oversight import scores
@@ -182,7 +183,8 @@ def test_marks_in_their_colours_cluster_when_zoomed_out_and_split_when_zoomed_in
     assert branch.title in text and map_tree["da-s1"].title in text and "僵尸" in text
     assert "最近更新" in text and "从未更新" in text and "50%" in text and "80" in text
     dashboard = card.find_element(By.CSS_SELECTOR, '[data-field="dashboard_url"]')
-    assert dashboard.get_attribute("href").endswith("/admin/oversight/dashboard/?org=da-s1-b1")
+    wanted = reverse("oversight_dashboard") + "?org=da-s1-b1"
+    assert dashboard.get_attribute("href").endswith(wanted)
     assert card.find_element(By.CSS_SELECTOR, '[data-field="site_url"]').get_attribute("href")
     shoot(driver, f"map-card-{size}")
 

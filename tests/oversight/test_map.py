@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from oversight import map_data, scores
 from oversight.access import scope_for
@@ -73,7 +74,7 @@ def test_marks_carry_each_organisations_status_and_the_unmapped_are_listed_apart
     assert (branch.latitude, branch.longitude) == (39.161, 117.171)
     assert branch.parent == mapped[STREET].title and branch.kind == "branch"
     assert branch.last_update == datetime.date(2026, 10, 5) and branch.days_quiet == 15
-    assert branch.dashboard_url == f"/admin/oversight/dashboard/?org={BRANCH}"
+    assert branch.dashboard_url == reverse("oversight_dashboard") + f"?org={BRANCH}"
     assert branch.site_url
     assert found[SIBLING].last_update is None and found[SIBLING].days_quiet > 600
     assert data.scope.code == "da" and data.scope.parent == mapped["home"].title
