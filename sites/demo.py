@@ -55,6 +55,26 @@ DEMO_USERS = [
 ]
 
 
+# Where the demo places organisations (longitude west/east, latitude south/north): a
+# rectangle inside each district's polygon of the city outline the e-map draws
+# (oversight/static/oversight/jiangcheng.geojson); the city itself near its centre.
+PLACES = {
+    "jiangcheng": (117.195, 117.205, 39.135, 39.145),
+    "donghu": (117.192, 117.240, 39.131, 39.172),
+    "xishan": (117.153, 117.180, 39.098, 39.172),
+    "nanjiang": (117.192, 117.240, 39.088, 39.118),
+}
+
+
+def demo_coordinates(code, rng):
+    """(latitude, longitude) of the organisation `code` inside its district (two draws of
+    `rng`, latitude first, as before the outline existed, so later names stay the same)."""
+    west, east, south, north = PLACES.get(code.split("-")[0], PLACES["jiangcheng"])
+    latitude = Decimal(f"{south + rng.random() * (north - south):.6f}")
+    longitude = Decimal(f"{west + rng.random() * (east - west):.6f}")
+    return latitude, longitude
+
+
 def demo_rows():
     """The demo organisations as provisioning rows (parents first)."""
     rows, line = [], 1
@@ -136,7 +156,6 @@ def _ensure_details(org, rng):
     org.activist_count = max(1, org.member_count // 15)
     org.address = f"{CITY['title']}{org.title}党群服务中心"
     org.contact_phone = f"022-{rng.randint(20000000, 89999999)}"
-    org.latitude = Decimal(f"{39.08 + rng.random() * 0.1:.6f}")
-    org.longitude = Decimal(f"{117.15 + rng.random() * 0.1:.6f}")
+    org.latitude, org.longitude = demo_coordinates(org.code, rng)
     org.intro = f"{org.title}坚持以党建引领基层治理，团结带领党员群众建设美好家园。"
     org.save()
