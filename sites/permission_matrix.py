@@ -391,6 +391,12 @@ ACTIONS = {
     # 传达学习情况 (orglife): the directives' relay coverage over an organisation's subtree,
     # for its editors and reviewers and those above.
     "relay": ("传达学习情况", ["orglife_relay", "orglife_relay_coverage"]),
+    # 监督总览 (oversight): the dashboard of an organisation's children, its ranking, its
+    # 僵尸 list and 立即刷新, over the subtree of one's own organisation (as 传达学习情况).
+    "oversight": (
+        "监督总览",
+        ["oversight_dashboard", "oversight_ranking", "oversight_zombies", "oversight_refresh"],
+    ),
 }
 NO_LEAK = {
     "reports",
@@ -544,6 +550,7 @@ for _role, _cells in EXPECTED.items():
     _cells["record_quick_done"] = _cells["record_summary"] = _cells["record_edit"]
 
     _cells["handbook_print"] = _cells["handbook"] = _cells["record_inspect"]
+    _cells["oversight"] = _cells["relay"]  # oversight/access.py: the same subtrees
 
 # Admin URL names (or namespace prefixes, ending in ":" or "_") that are not about one
 # organisation's objects — site-wide settings, the user's own account, static helpers —
@@ -562,6 +569,8 @@ NOT_OBJECT_SCOPED = {
     "wagtailsnippets_content_": "screens, central kitchen: superusers",
     "wagtailsnippetchoosers_content_": "choosers of those snippets: superusers",
     "wagtailsnippets_learning_quiz:": "quizzes: city-wide, no organisation",
+    "wagtailsnippets_oversight_": "update rules and score weights: superusers (the city)",
+    "wagtailsnippetchoosers_oversight_": "update rules and score weights: superusers",
     "wagtailsnippets_learning_question:": "the question bank: city-wide",
     "wagtailsnippets_learning_pointrule:": "point rules: city-wide",
     "wagtailsnippetchoosers_learning_quiz:": "city-wide",

@@ -159,6 +159,15 @@ def shows(marker):
     return lambda response: response.status_code == 200 and marker in text_of(response)
 
 
+def oversees(org):
+    """监督: a page of `org`'s oversight, or 立即刷新's way back to its dashboard."""
+    back = f"/admin/oversight/?org={org.code}"
+    return lambda response: (
+        response.status_code == 200
+        or (response.status_code == 302 and response["Location"] == back)
+    )
+
+
 def offers_to(org):
     """The import form offers `org` or an organisation above it to import into."""
     pks = [org.pk, *Page.objects.ancestor_of(org).values_list("pk", flat=True)]
@@ -430,6 +439,15 @@ def try_action(client, action, obj):
                 f"/admin/orglife/relay/{obj['relay_directive'].pk}/{org.pk}/",
             ],
             reached,
+        ),
+        "oversight": (
+            [
+                f"/admin/oversight/?org={org.code}",
+                f"/admin/oversight/ranking/?org={org.code}",
+                f"/admin/oversight/zombies/?org={org.code}",
+                post("/admin/oversight/refresh/", {"org": org.code}),
+            ],
+            oversees(org),
         ),
         "choose_record": (
             [
