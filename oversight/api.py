@@ -20,7 +20,7 @@ from ninja.security import django_auth
 from base.api import ERRORS, ApiError, ErrorOut, PageNumber
 from sites.kinds import OrganisationKind
 
-from . import dashboard, tasks
+from . import dashboard
 from .access import may_oversee, scope_for
 
 router = Router(tags=["监督"])
@@ -207,7 +207,7 @@ def summary(
     response["Cache-Control"] = "private"
     computing = not dashboard.ensure_rows(scope)
     if computing:
-        tasks.refresh_subtree.enqueue(scope.pk)
+        dashboard.queue_first_computation(scope)
     view = dashboard.overview(scope)
     rows = dashboard.sort_rows(dashboard.filter_rows(view.children, kind, status), sort or "")
     return {

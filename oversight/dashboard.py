@@ -40,6 +40,7 @@ from .models import OrganisationScore
 from .status import SEVERITY, local_day
 
 INLINE_LIMIT = 500  # organisations a request may compute itself when no rows exist
+QUEUED_FOR = 600  # seconds before a page view may queue that computation again
 ZOMBIES_PER_PAGE = 20
 TREND_MONTHS = 12
 STATUS_LABELS = dict(OrganisationScore.STATUSES)
@@ -277,6 +278,17 @@ def ensure_rows(scope, today=None):
 
     refresh(scope, today)
     return True
+
+
+def queue_first_computation(scope):
+    """Queue the worker's computation of a subtree too big for the request, once per
+    QUEUED_FOR seconds (the cache is shared by every process), not on every page view."""
+    from django.core.cache import cache
+
+    from . import tasks
+
+    if cache.add(f"oversight:first-computation:{scope.pk}", True, QUEUED_FOR):
+        tasks.refresh_subtree.enqueue(scope.pk)
 
 
 def filter_rows(rows, kind=None, status=None):

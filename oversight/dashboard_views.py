@@ -161,7 +161,7 @@ class DashboardView(OversightView):
             format = ""
         self.computing = not dashboard.ensure_rows(self.scope)
         if self.computing:
-            tasks.refresh_subtree.enqueue(self.scope.pk)
+            dashboard.queue_first_computation(self.scope)
         form = FilterForm(request.GET)
         filters = form.cleaned_data if form.is_valid() else {}
         view = dashboard.overview(self.scope)

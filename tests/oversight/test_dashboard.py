@@ -54,6 +54,7 @@ def test_the_district_sees_its_streets_with_status_and_figures(watched, signed_i
 
 def test_drilling_down_shows_the_branches_of_a_street(watched, signed_in):
     html = signed_in(DISTRICT).get(URL, {"org": "da-s2"}).content.decode()
+    assert f'href="{URL}?org={DISTRICT}"' in html  # the breadcrumbs lead back up
     rows = rows_of(html)
     assert list(rows) == [SIBLING]
     assert 'data-status="zombie"' in rows[SIBLING] and "僵尸" in rows[SIBLING]
@@ -133,13 +134,18 @@ def test_a_big_subtree_without_rows_is_left_to_the_worker(aged_tree, at, signed_
     queued = []
     monkeypatch.setattr(dashboard, "INLINE_LIMIT", 2)
     monkeypatch.setattr(
-        "oversight.dashboard_views.tasks",
-        SimpleNamespace(refresh_subtree=SimpleNamespace(enqueue=queued.append)),
+        "oversight.tasks.refresh_subtree",
+        SimpleNamespace(enqueue=queued.append),
     )
-    html = signed_in(DISTRICT).get(URL).content.decode()
+    client = signed_in(DISTRICT)
+    html = client.get(URL).content.decode()
     assert 'data-testid="computing"' in html and "正在计算" in html
     assert queued == [aged_tree[DISTRICT].pk] and not OrganisationScore.objects.exists()
     assert "尚未计算" in rows_of(html)[STREET]
+    client.get(URL)
+    assert queued == [aged_tree[DISTRICT].pk]  # queued once, not on every view
+    client.get(URL, {"org": STREET})  # 2 organisations: computed in the request
+    assert OrganisationScore.objects.filter(organisation=aged_tree[STREET]).exists()
 
 
 def test_refresh_is_a_post_with_csrf_that_queues_the_scope(watched, monkeypatch):
