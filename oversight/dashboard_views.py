@@ -11,7 +11,7 @@ user's subtrees answers 404.
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -36,6 +36,7 @@ RANKING_URL = "oversight_ranking"
 ZOMBIES_URL = "oversight_zombies"
 REFRESH_URL = "oversight_refresh"
 ZOMBIES_ON_DASHBOARD = 5
+RANKING_PER_PAGE = 50
 
 STATUS_CHOICES = [("", gettext_lazy("全部状态"))] + [
     (key, label) for key, label in dashboard.SUMMARY
@@ -252,9 +253,18 @@ class RankingView(OversightView):
                 return download(dashboard.table_csv(headers, lines), name, format)
             return download(dashboard.table_xlsx(headers, lines, _("积分排名")), name, format)
         query = {"org": self.scope.code, "period": period, "month": f"{month:%Y-%m}"}
+        paginator = Paginator(ranked, RANKING_PER_PAGE)
+        try:
+            items = paginator.page(request.GET.get("p") or 1)
+        except PageNotAnInteger:
+            items = paginator.page(1)
+        except EmptyPage:
+            raise Http404 from None
         self.extra = {
             "form": form,
-            "ranked": ranked,
+            "ranked": items.object_list,
+            "items": items,
+            "elided_page_range": paginator.get_elided_page_range(items.number),
             "period": period,
             "month": month,
             "export_csv": f"?{urlencode({**query, 'format': 'csv'})}",

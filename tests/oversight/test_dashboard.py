@@ -251,6 +251,20 @@ def test_the_ranking_orders_the_branches_by_score(watched, signed_in):
     assert body.index(BRANCH) < body.index(SIBLING)
 
 
+def test_the_ranking_page_is_paginated_and_its_export_is_whole(watched, signed_in, monkeypatch):
+    from oversight import dashboard_views
+
+    monkeypatch.setattr(dashboard_views, "RANKING_PER_PAGE", 1)
+    client = signed_in(DISTRICT)
+    first = client.get(f"{URL}ranking/").content.decode()
+    second = client.get(f"{URL}ranking/", {"p": 2}).content.decode()
+    assert f'data-org="{BRANCH}"' in first and f'data-org="{SIBLING}"' not in first
+    assert f'data-org="{SIBLING}"' in second
+    assert client.get(f"{URL}ranking/", {"p": 3}).status_code == 404
+    exported = client.get(f"{URL}ranking/", {"format": "csv"}).content.decode("utf-8-sig")
+    assert len(exported.strip().splitlines()) == 3  # the headers and both branches
+
+
 def test_equal_scores_share_a_rank(watched):
     OrganisationScore.objects.filter(period="month").update(score=50)
     ranked = dashboard.ranking(watched["home"], "month", datetime.date(2026, 10, 1))
