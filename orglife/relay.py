@@ -315,10 +315,19 @@ def add_record_url(directive):
 
 
 def own_organisations(user):
-    """Where the user's view starts: their organisations (the city for superusers)."""
+    """Where the user's view starts: their organisations (the city for superusers).
+    Kept on the user object for the rest of the request: every admin page asks it for
+    each menu item that depends on it (传达学习情况, the 监督 items)."""
+    cached = getattr(user, "_own_organisations", None)
+    if cached is not None:
+        return list(cached)
     if user.is_superuser:
-        return list(OrganisationPage.originals().filter(depth=2).order_by("path"))
-    return list(organisations_seen(user).order_by("path"))
+        found = list(OrganisationPage.originals().filter(depth=2).order_by("path"))
+    else:
+        found = list(organisations_seen(user).order_by("path"))
+    if user.is_authenticated:
+        user._own_organisations = tuple(found)
+    return found
 
 
 def may_see_relay(user):

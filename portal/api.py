@@ -21,6 +21,7 @@ from kitchen.api import router as kitchen_router
 from learning.api import router as learning_router
 from livestream.api import router as live_router
 from orglife.api import router as orglife_router
+from oversight.api import router as oversight_router
 from oversight.map_api import router as oversight_map_router
 from search.api import router as search_router
 from sites.models import OrganisationPage
@@ -98,3 +99,4 @@ api.add_router("/v2/", live_router)
 api.add_router("/v2/", search_router)
 api.add_router("/v2/", orglife_router)
 api.add_router("/v2/", oversight_map_router)
+api.add_router("/v2/", oversight_router)

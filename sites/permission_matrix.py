@@ -395,6 +395,19 @@ ACTIONS = {
     # 已发送: the reminders an organisation was sent and their email state, for those who
     # oversee it (its subtree's editors and reviewers, as 传达学习情况).
     "oversight_sent": ("已发送的提醒", ["oversight_messages_sent"]),
+    # 监督总览 (oversight): the dashboard of an organisation's children, its ranking, its
+    # 僵尸 list, 立即刷新 and the e-map, over the subtree of one's own organisation (as
+    # 传达学习情况).
+    "oversight": (
+        "监督总览",
+        [
+            "oversight_dashboard",
+            "oversight_ranking",
+            "oversight_zombies",
+            "oversight_refresh",
+            "oversight_map",
+        ],
+    ),
 }
 NO_LEAK = {
     "reports",
@@ -548,6 +561,7 @@ for _role, _cells in EXPECTED.items():
     _cells["record_quick_done"] = _cells["record_summary"] = _cells["record_edit"]
 
     _cells["handbook_print"] = _cells["handbook"] = _cells["record_inspect"]
+    _cells["oversight"] = _cells["relay"]  # oversight/access.py: the same subtrees
 
 # --- 监督 → 消息 (oversight/message_views.py) ---
 for _cells in EXPECTED.values():
@@ -570,6 +584,8 @@ NOT_OBJECT_SCOPED = {
     "wagtailsnippets_content_": "screens, central kitchen: superusers",
     "wagtailsnippetchoosers_content_": "choosers of those snippets: superusers",
     "wagtailsnippets_learning_quiz:": "quizzes: city-wide, no organisation",
+    "wagtailsnippets_oversight_": "update rules and score weights: superusers (the city)",
+    "wagtailsnippetchoosers_oversight_": "update rules and score weights: superusers",
     "wagtailsnippets_learning_question:": "the question bank: city-wide",
     "wagtailsnippets_learning_pointrule:": "point rules: city-wide",
     "wagtailsnippetchoosers_learning_quiz:": "city-wide",

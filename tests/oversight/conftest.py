@@ -121,3 +121,46 @@ def editors(aged_tree):
         )
     made[SIBLING] = UserFactory(username=f"editor-{SIBLING}", groups=[f"{SIBLING}:editors"])
     return made
+
+
+# --- the dashboard, ranking and API (tests/oversight/test_dashboard.py, test_api.py) ----
+
+WATCHED_DAY = (2026, 10, 12)
+
+
+@pytest.fixture
+def watched(aged_tree, at):
+    """aged_tree on 12 October 2026: the branch da-s1-b1 posted two news items on
+    10 October (and one in May), its sibling da-s2-b1 never posted (僵尸, with an editor
+    and a phone number); the stored rows are computed."""
+    from orglife.models import PublishTally
+    from oversight import scores
+    from tests.orglife.factories import role_user
+
+    at(*WATCHED_DAY)
+    branch = aged_tree[BRANCH]
+    for month, updates, last in ((10, 2, 10), (5, 1, 3)):
+        PublishTally.objects.create(
+            organisation=branch,
+            organisation_path=branch.path,
+            month=datetime.date(2026, month, 1),
+            purpose="news",
+            updates=updates,
+            last_at=timezone.make_aware(datetime.datetime(2026, month, last, 9)),
+        )
+    OrganisationPage.objects.filter(code=SIBLING).update(contact_phone="028-12345678")
+    role_user(SIBLING, "editors", email="quiet@example.org", first_name="静", last_name="王")
+    scores.refresh(aged_tree["home"])
+    return aged_tree
+
+
+@pytest.fixture
+def signed_in(client):
+    """signed_in("da", "editors"): the client signed in as an editor of `da`."""
+    from tests.orglife.factories import role_user
+
+    def sign(code, role="editors"):
+        client.force_login(role_user(code, role))
+        return client
+
+    return sign

@@ -159,6 +159,15 @@ def shows(marker):
     return lambda response: response.status_code == 200 and marker in text_of(response)
 
 
+def oversees(org):
+    """监督: a page of `org`'s oversight, or 立即刷新's way back to its dashboard."""
+    back = f"/admin/oversight/?org={org.code}"
+    return lambda response: (
+        response.status_code == 200
+        or (response.status_code == 302 and response["Location"] == back)
+    )
+
+
 def offers_to(org):
     """The import form offers `org` or an organisation above it to import into."""
     pks = [org.pk, *Page.objects.ancestor_of(org).values_list("pk", flat=True)]
@@ -433,6 +442,16 @@ def try_action(client, action, obj):
         ),
         # --- 监督 → 消息 (oversight/message_views.py) ---
         "oversight_sent": (f"/admin/oversight/messages/sent/?org={org.pk}", reached),
+        "oversight": (
+            [
+                f"/admin/oversight/?org={org.code}",
+                f"/admin/oversight/ranking/?org={org.code}",
+                f"/admin/oversight/zombies/?org={org.code}",
+                f"/admin/oversight/map/?org={org.code}",
+                post("/admin/oversight/refresh/", {"org": org.code}),
+            ],
+            oversees(org),
+        ),
         "choose_record": (
             [
                 "/admin/snippets/choose/orglife/meetingrecord/",
