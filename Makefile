@@ -76,6 +76,7 @@ bench: install
 	$(PY) bench/learning.py $(BENCH_LEARNING_ARGS)
 	$(PY) bench/search.py $(BENCH_SEARCH_ARGS)
 	$(PY) bench/handbook.py $(BENCH_HANDBOOK_ARGS)
+	$(PY) bench/oversight.py $(BENCH_OVERSIGHT_ARGS)
 
 ## lighthouse: Lighthouse scores of the served demo (`make run` in another terminal; the npm
 ## package installed outside the repository, LIGHTHOUSE_ARGS="--lighthouse PATH"); not in
