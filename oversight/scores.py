@@ -6,8 +6,10 @@ Figures of a period [start, end), summed over the organisation's subtree (itself
 - rules: each rule period that ends in the period and has begun by the day computed
   (a monthly rule in its month, a quarterly one in its quarter's last month or, for a
   year, every quarter begun), applicable when the organisation existed at its start;
-  met when the tallies reach the rule's minimum — so the current month shows the share
-  met so far;
+  met when the tallies reach the rule's minimum. A period still open and not met yet
+  is not counted (it is not late before its last day), so on the 4th of a month the
+  month's 达标率 is of what has been met so far, not 0 % for everyone; once the period's
+  last day has come, an unmet period counts against it;
 - 传达学习: directives whose deadline falls in the period (and has come) owed by the
   branches, done when a record links them (late ones too);
 - attendance: present / expected of the meeting records (OrgLifeTally);
@@ -74,9 +76,11 @@ def own_figures(org, facts, start, end):
         for p_start, p_end in _rule_periods(rule.period_months, start, end, today):
             if org.created > p_start:
                 continue
+            met = facts.count(org, rule, p_start, p_end) >= rule.minimum
+            if not met and p_end - _DAY > today:
+                continue  # still open and not late yet: it counts once met or once over
             figures["rules_due"] += 1
-            if facts.count(org, rule, p_start, p_end) >= rule.minimum:
-                figures["rules_met"] += 1
+            figures["rules_met"] += met
     for pk, _title, _issuer, _deadline in facts.owed(org, start, min(end, today + _DAY)):
         figures["relay_owed"] += 1
         figures["relay_done"] += (org.pk, pk) in facts.relayed
