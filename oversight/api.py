@@ -189,7 +189,8 @@ def summary(
     response: HttpResponse,
     org: Org = "",
     kind: Annotated[
-        Literal[tuple(OrganisationKind.values)] | None, Query(description="只看此类型的下级组织")
+        Literal[tuple(OrganisationKind.values)] | None,
+        Query(description="只看此类型的组织：本组织下属的全部该类型组织（不限于下一级）"),
     ] = None,
     status: Annotated[
         Literal[tuple(STATUSES)] | None,
@@ -208,7 +209,7 @@ def summary(
     computing = not dashboard.ensure_rows(scope)
     if computing:
         dashboard.queue_first_computation(scope)
-    view = dashboard.overview(scope)
+    view = dashboard.overview(scope, kind=kind)
     rows = dashboard.sort_rows(dashboard.filter_rows(view.children, kind, status), sort or "")
     return {
         "organisation": _row(view.scope),

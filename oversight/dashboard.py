@@ -23,7 +23,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +32,7 @@ from base import svg_charts
 from orglife.models import PublishTally
 from sites.kinds import OrganisationKind
 from sites.models import OrganisationPage
-from sites.tree import STEPLEN, below_path_q
+from sites.tree import STEPLEN, below_path_q, parent_title
 
 from . import periods
 from .access import editors_of
@@ -98,6 +98,7 @@ class Row:
     today: datetime.date
     month: dict | None = None  # the stored month row's values (None: not computed yet)
     year_score: float | None = None
+    parent: str = ""  # the organisation above, when it is not the scope
 
     def _get(self, name, default=None):
         return self.month.get(name, default) if self.month else default
@@ -215,32 +216,41 @@ def _rows_by_org(period, starts, queryset):
     }
 
 
-def overview(scope, today=None):
-    """The scope and its children with their stored rows of today's month (and year)."""
+def overview(scope, today=None, kind=None):
+    """The scope and its children with their stored rows of today's month (and year).
+    With `kind`, every organisation of that kind in the subtree instead of the children
+    (类型 党支部 on a district: all its branches, whatever their depth), each with the
+    name of the organisation above it."""
     today = today or timezone.localdate()
     month, year = periods.month_start(today), periods.year_start(today)
+    below = OrganisationPage.originals().live().filter(below_path_q(scope.path))
+    if kind:
+        below = below.filter(kind=kind).annotate(parent=parent_title())
+    else:
+        below = below.filter(depth=scope.depth + 1).annotate(parent=Value(""))
     children = list(
-        OrganisationPage.originals()
-        .live()
-        .filter(below_path_q(scope.path), depth=scope.depth + 1)
-        .order_by("path")
-        .values_list("pk", "code", "title", "kind", "path", "first_published_at")
+        below.order_by("path").values_list(
+            "pk", "code", "title", "kind", "path", "first_published_at", "parent"
+        )
     )
-    # The scope's row and its children's: depth d and d + 1 below its path.
-    near = OrganisationScore.objects.filter(
-        below_path_q(scope.path, True, "organisation_path"),
-        depth__in=[scope.depth, scope.depth + 1],
-    )
+    # The scope's row and those of the organisations listed.
+    near = OrganisationScore.objects.filter(below_path_q(scope.path, True, "organisation_path"))
+    if kind:
+        near = near.filter(Q(depth=scope.depth) | Q(kind=kind))
+    else:
+        near = near.filter(depth__in=[scope.depth, scope.depth + 1])
     months = _rows_by_org(OrganisationScore.MONTH, month, near)
     years = {
         pk: values["score"]
         for pk, values in _rows_by_org(OrganisationScore.YEAR, year, near).items()
     }
 
-    def row(pk, code, title, kind, path, first):
-        return Row(
+    def row(pk, code, title, kind, path, first, parent=""):
+        found = Row(
             pk, code, title, kind, path, _created(first), today, months.get(pk), years.get(pk)
         )
+        found.parent = parent if path[:-STEPLEN] != scope.path else ""
+        return found
 
     scope_row = row(
         scope.pk, scope.code, scope.title, scope.kind, scope.path, scope.first_published_at

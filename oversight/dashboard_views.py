@@ -165,7 +165,7 @@ class DashboardView(OversightView):
             dashboard.queue_first_computation(self.scope)
         form = FilterForm(request.GET)
         filters = form.cleaned_data if form.is_valid() else {}
-        view = dashboard.overview(self.scope)
+        view = dashboard.overview(self.scope, kind=filters.get("kind"))
         rows = dashboard.filter_rows(view.children, filters.get("kind"), filters.get("status"))
         rows = dashboard.sort_rows(rows, filters.get("sort") or "")
         if format:
@@ -179,6 +179,7 @@ class DashboardView(OversightView):
             "view": view,
             "rows": rows,
             "computing": self.computing,
+            "filtered": bool(filters.get("kind") or filters.get("status")),
             "trend": dashboard.trend(self.scope),
             "zombies": dashboard.zombies(self.scope, per_page=ZOMBIES_ON_DASHBOARD),
             "scopes": own_organisations(request.user),

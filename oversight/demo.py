@@ -10,9 +10,10 @@ show branches that are fine, late, overdue and 僵尸 — not 46 sites created t
 - Organisation life: the orglife demo's 三会一课 rhythm for every branch that is not
   quiet, and the 传达学习 of the older city directive by the branches of 西山区 and 南江区
   (东湖区 keeps the orglife demo's story: only 银河社区第一党支部 relayed it in time).
-- The demo accounts get e-mail addresses, then the nightly run computes the scores and
-  sends the reminders (with no SMTP server configured they are written under var/mail/,
-  and the admin's 消息 lists them).
+- The demo accounts get e-mail addresses (and a 僵尸 branch gets an editor,
+  `zombie_editor`), then the nightly run computes the scores and sends the reminders
+  (with no SMTP server configured they are written under var/mail/, and the admin's 消息
+  lists them); the months before last get their final score rows, for the trend.
 
 Idempotent: organisations already dated, pages already there and log entries already
 written are left as they are."""
@@ -25,6 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from base.demo import ensure_users
 from content.cascade import visible_directives
 from content.models import ArticlePage, DisclosurePage
 from orglife import tallies
@@ -45,7 +47,17 @@ UPPER_NEWS = "{org}召开基层党建工作推进会"
 DISCLOSURE = "{org}党费收缴情况公示"
 
 
-def ensure_oversight_demo(home, now=None):
+DEMO_USERS = [
+    # username, group, note (the password is the demo's shared one)
+    (
+        "zombie_editor",
+        "donghu-hp-jx-d2:editors",
+        "东湖区和平街道锦绣社区第二党支部 编辑（僵尸网站：收到提醒邮件）",
+    ),
+]
+
+
+def ensure_oversight_demo(home, password, now=None):
     from .nightly import run
 
     now = now or timezone.now()
@@ -64,8 +76,11 @@ def ensure_oversight_demo(home, now=None):
     if written:
         tallies.rebuild(tallies.computed_meeting_tallies(), tallies.computed_publish_tallies())
         refresh_content_updated_at()
+    ensure_users(DEMO_USERS, password)
     _ensure_emails()
-    return run(timezone.localdate(now))
+    result = run(timezone.localdate(now))
+    _ensure_past_months(timezone.localdate(now))
+    return result
 
 
 def _date_organisations(organisations, now):
@@ -213,6 +228,29 @@ def _relay_older_directive(organisations, now):
     )
     if records:
         tallies.rebuild(tallies.computed_meeting_tallies(), tallies.computed_publish_tallies())
+
+
+def _ensure_past_months(today, count=12):
+    """Final score rows for the months before last (the nightly run keeps this month and
+    finalises last month), so the dashboard's 12-month trend has a history: computed as
+    of each month's last day from the same tallies."""
+    from .models import OrganisationScore
+    from .scores import compute, store
+    from .status import Facts
+
+    months = periods.last_months(today, count)[:-2]
+    done = set(
+        OrganisationScore.objects.filter(
+            period=OrganisationScore.MONTH, starts__in=months, final=True
+        ).values_list("starts", flat=True)
+    )
+    wanted = [m for m in months if m not in done]
+    if not wanted:
+        return
+    facts = Facts.load(None, today, since=wanted[0].replace(month=1, year=wanted[0].year - 1))
+    for month in wanted:
+        facts.today = periods.add_months(month, 1) - datetime.timedelta(days=1)
+        store(compute(facts, OrganisationScore.MONTH, month, final=True))
 
 
 def _ensure_emails():

@@ -232,8 +232,22 @@ def todo_of(org):
             }
         )
     items.sort(key=lambda item: not item["overdue"])
+    below = None
+    if org.kind != "branch":  # an upper organisation: how its subtree fares (stored row)
+        below = (
+            OrganisationScore.objects.filter(
+                organisation=org,
+                period=OrganisationScore.MONTH,
+                starts=timezone.localdate().replace(day=1),
+            )
+            .values("orgs_total", "orgs_zombie", "orgs_overdue", "orgs_due")
+            .first()
+        )
+        if below is not None:
+            below["url"] = f"{reverse('oversight_dashboard')}?org={org.code}"
     return {
         "organisation": org,
+        "below": below,
         "status": status.status,
         "status_label": STATUS_LABELS.get(status.status, status.status),
         "days_quiet": status.days_quiet,

@@ -166,13 +166,14 @@ class Facts:
     relayed: set  # {(org, directive)}
 
     @classmethod
-    def load(cls, scope, today=None, since=None):
+    def load(cls, scope, today=None, since=None, subtree=True):
         """The facts of `scope`'s subtree (itself included; every organisation when
-        scope is None) from `since` (default: the start of last year) to today."""
+        scope is None; `scope` alone without `subtree`) from `since` (default: the start
+        of last year) to today."""
         today = today or timezone.localdate()
         since = since or datetime.date(today.year - 1, 1, 1)
-        orgs = _organisations(scope)
-        in_scope = (lambda field: below_path_q(scope.path, True, field)) if scope else None
+        orgs = _organisations(scope, subtree)
+        in_scope = (lambda field: _in_scope(scope, field, subtree)) if scope else None
 
         def scoped(queryset, field="organisation_path"):
             return queryset.filter(in_scope(field)) if scope else queryset
@@ -224,7 +225,7 @@ class Facts:
             .values_list("branch_id", "n")
         )
 
-        directives, relayed = _relays(scope, since, today)
+        directives, relayed = _relays(scope, since, today, subtree)
         return cls(
             today=today,
             orgs=orgs,
@@ -260,10 +261,17 @@ def _start_of(month):
     return timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
 
 
-def _organisations(scope):
+def _in_scope(scope, field, subtree=True):
+    """Rows whose tree path `field` is `scope`'s (or lies below it, with subtree)."""
+    if subtree:
+        return below_path_q(scope.path, True, field)
+    return Q(**{field: scope.path})
+
+
+def _organisations(scope, subtree=True):
     queryset = OrganisationPage.originals().live()
     if scope is not None:
-        queryset = queryset.filter(below_path_q(scope.path, inclusive=True))
+        queryset = queryset.filter(_in_scope(scope, "path", subtree))
     rows = queryset.order_by("path").values_list(
         "pk", "path", "depth", "kind", "title", "first_published_at", "latitude", "longitude"
     )
@@ -281,7 +289,7 @@ def _rules_by_kind():
     return by_kind
 
 
-def _relays(scope, since, today):
+def _relays(scope, since, today, subtree=True):
     """Directives with a deadline from `since` to 30 days ahead that reach `scope`'s
     subtree, and which (organisation, directive) pairs have a record."""
     queryset = DirectivePage.objects.live().filter(
@@ -302,7 +310,7 @@ def _relays(scope, since, today):
         directivepage__in=[d[0] for d in directives]
     )
     if scope is not None:
-        links = links.filter(below_path_q(scope.path, True, "meetingrecord__organisation__path"))
+        links = links.filter(_in_scope(scope, "meetingrecord__organisation__path", subtree))
     relayed = set(links.values_list("meetingrecord__organisation_id", "directivepage_id"))
     return directives, relayed
 
@@ -339,7 +347,8 @@ def evaluate(org, facts):
 
 
 def status_of(org_page, today=None):
-    """The Status of one OrganisationPage (facts of its own subtree)."""
-    facts = Facts.load(org_page, today)
+    """The Status of one OrganisationPage (the facts of it alone: a city editor's 待办
+    does not read the whole city)."""
+    facts = Facts.load(org_page, today, subtree=False)
     own = next(o for o in facts.orgs if o.pk == org_page.pk)
     return evaluate(own, facts)

@@ -28,7 +28,7 @@ from kitchen import demo as kitchen_demo
 from learning.demo import ensure_learning_demo
 from livestream.demo import ensure_live_demo
 from orglife.demo import ensure_orglife_demo
-from oversight.demo import ensure_oversight_demo
+from oversight import demo as oversight_demo
 from screens import demo as screens_demo
 from search.index import rebuild as rebuild_search_index
 from sites import demo as sites_demo
@@ -39,7 +39,7 @@ from .setup import ensure_portal_home
 
 PASSWORD_FILE = "demo-admin-password"
 # The demo accounts `load_demo` lists (the admin aside), in the order they are made.
-DEMO_USERS = [*sites_demo.DEMO_USERS, *kitchen_demo.DEMO_USERS]
+DEMO_USERS = [*sites_demo.DEMO_USERS, *kitchen_demo.DEMO_USERS, *oversight_demo.DEMO_USERS]
 
 
 def demo_password():
@@ -70,7 +70,7 @@ def load_demo(progress_factory=None):
         ensure_learning_demo(home, password)
         ensure_live_demo(home)
         ensure_orglife_demo(home)
-        ensure_oversight_demo(home)
+        oversight_demo.ensure_oversight_demo(home, password)
         ensure_demo_translations(home)
         # The demo adds most pages without publishing them one by one: date the homes'
         # 下级组织 from the finished tree.

@@ -66,7 +66,10 @@ def test_the_summary_filters_and_sorts(watched, signed_in):
     assert [c["organisation"]["code"] for c in zombies["children"]] == [SIBLING]
     best = client.get(f"{API}/summary/", {"sort": "-score"}).json()["children"]
     assert [c["organisation"]["code"] for c in best] == [STREET, "da-s2"]
-    none = client.get(f"{API}/summary/", {"kind": "branch"}).json()["children"]
+    # A kind: every organisation of that kind in the subtree, not only the children.
+    branches = client.get(f"{API}/summary/", {"kind": "branch"}).json()["children"]
+    assert [c["organisation"]["code"] for c in branches] == [BRANCH, SIBLING]
+    none = client.get(f"{API}/summary/", {"org": "da-s2", "kind": "street"}).json()["children"]
     assert none == []
 
 

@@ -99,8 +99,14 @@ def test_filters_and_sorting(watched, signed_in):
     assert list(zombie_only) == [SIBLING]
     ok_only = rows_of(client.get(URL, {"org": "da-s2", "status": "ok"}).content.decode())
     assert ok_only == {}
-    streets = client.get(URL, {"kind": "branch"}).content.decode()
-    assert "没有符合筛选条件的下级组织" in streets
+    # A kind below the children: every organisation of that kind in the subtree.
+    branches = client.get(URL, {"kind": "branch"}).content.decode()
+    assert list(rows_of(branches)) == [BRANCH, SIBLING]
+    assert "甲区一街道 · 党支部" in branches and "甲区二街道 · 党支部" in branches
+    assert (
+        "没有符合筛选条件的下级组织"
+        in client.get(URL, {"org": "da-s2", "kind": "street"}).content.decode()
+    )
     # da-s2 has nothing measured yet this month (no score): last in either order.
     best_first = list(rows_of(client.get(URL, {"sort": "-score"}).content.decode()))
     worst_first = list(rows_of(client.get(URL, {"sort": "score"}).content.decode()))

@@ -148,3 +148,18 @@ def test_no_todo_panel_for_someone_without_organisation_or_messages(aged_tree, c
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     assert 'data-testid="todo-panel"' not in client.get("/admin/").content.decode()
+
+
+def test_an_upper_organisations_todo_tells_how_its_subtree_fares(aged_tree, editors, client, at):
+    from oversight import scores
+
+    at(2026, 10, 26)
+    scores.refresh(None)
+    client.force_login(editors[DISTRICT])
+    html = client.get("/admin/").content.decode()
+    below = html.split('data-testid="todo-below"', 1)[1].split("</p>", 1)[0]
+    # The district, two streets and two branches: none has published since 2025.
+    assert "本级及下属 5 个组织：僵尸 5 个，逾期 0 个" in below
+    assert f"/admin/oversight/?org={aged_tree[DISTRICT].code}" in below
+    client.force_login(editors[BRANCH])
+    assert 'data-testid="todo-below"' not in client.get("/admin/").content.decode()
