@@ -238,7 +238,10 @@ class RankingView(OversightView):
 
     def get(self, request, *args, **kwargs):
         self.scope = _scope(request)
-        form = RankingForm(request.GET)
+        data = request.GET.copy()
+        if not data.get("month"):  # the month shown, not an empty month picker
+            data["month"] = f"{timezone.localdate():%Y-%m}"
+        form = RankingForm(data)
         if form.is_valid():
             period = form.cleaned_data["period"] or OrganisationScore.MONTH
             month = form.cleaned_data["month"]

@@ -8,8 +8,9 @@ Figures of a period [start, end), summed over the organisation's subtree (itself
   year, every quarter begun), applicable when the organisation existed at its start;
   met when the tallies reach the rule's minimum. A period still open and not met yet
   is not counted (it is not late before its last day), so on the 4th of a month the
-  month's 达标率 is of what has been met so far, not 0 % for everyone; once the period's
-  last day has come, an unmet period counts against it;
+  month's 达标率 is of what has been met so far, not 0 % for everyone — unless the rule
+  is in arrears (its previous period was missed): then it counts against the period from
+  its first day. Once a period's last day has come, an unmet period counts against it;
 - 传达学习: directives whose deadline falls in the period (and has come) owed by the
   branches, done when a record links them (late ones too);
 - attendance: present / expected of the meeting records (OrgLifeTally);
@@ -77,7 +78,7 @@ def own_figures(org, facts, start, end):
             if org.created > p_start:
                 continue
             met = facts.count(org, rule, p_start, p_end) >= rule.minimum
-            if not met and p_end - _DAY > today:
+            if not met and p_end - _DAY > today and not _in_arrears(org, rule, p_start, facts):
                 continue  # still open and not late yet: it counts once met or once over
             figures["rules_due"] += 1
             figures["rules_met"] += met
@@ -94,6 +95,16 @@ def own_figures(org, facts, start, end):
 
 
 _DAY = datetime.timedelta(days=1)
+
+
+def _in_arrears(org, rule, start, facts):
+    """Whether the rule's period before the one starting at `start` was missed: a rule
+    in arrears counts against the current period from its first day (a 僵尸 branch does
+    not score well on the 4th for having nothing due yet)."""
+    previous = periods.period_of(start - _DAY, rule.period_months)
+    if org.created > previous[0]:
+        return False
+    return facts.count(org, rule, *previous) < rule.minimum
 
 
 @lru_cache(maxsize=1024)

@@ -55,9 +55,10 @@ def test_the_summary_has_the_scope_and_its_children(watched, signed_in):
     (branch,) = street["children"]
     assert branch["organisation"]["code"] == BRANCH and branch["last_update"] == "2026-10-10"
     assert branch["days_quiet"] == 2 and branch["status"] == "overdue"
-    # On 12 October only 支部动态 is met; the other monthly rules are still open, not late.
-    assert (branch["rules_met"], branch["rules_due"], branch["compliance"]) == (1, 1, 100.0)
-    assert branch["score"] == 100.0 and branch["status_label"] == "逾期"
+    # On 12 October only 支部动态 is met; the other monthly rules, missed in September,
+    # are in arrears and count against October from its first day.
+    assert (branch["rules_met"], branch["rules_due"], branch["compliance"]) == (1, 4, 25.0)
+    assert branch["score"] == 25.0 and branch["status_label"] == "逾期"
 
 
 def test_the_summary_filters_and_sorts(watched, signed_in):
@@ -99,7 +100,7 @@ def test_the_ranking_by_month_and_year(watched, signed_in):
     body = client.get(f"{API}/ranking/").json()
     assert (body["period"], body["starts"], body["count"]) == ("month", "2026-10-01", 2)
     first, second = body["results"]
-    assert (first["rank"], first["organisation"]["code"], first["score"]) == (1, BRANCH, 100.0)
+    assert (first["rank"], first["organisation"]["code"], first["score"]) == (1, BRANCH, 25.0)
     assert first["parent"] == "甲区一街道" and second["organisation"]["code"] == SIBLING
     september = client.get(f"{API}/ranking/", {"month": "2026-09"}).json()
     assert september["starts"] == "2026-09-01" and september["count"] == 2

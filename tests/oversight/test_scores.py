@@ -118,3 +118,17 @@ def test_a_closed_month_is_final_and_keeps_its_figures_when_rules_change(october
     )
     assert not november.final
     assert OrganisationScore.objects.filter(period="year", starts=datetime.date(2026, 1, 1)).count()
+
+
+def test_an_open_period_counts_only_once_met_or_when_its_rule_is_in_arrears(october, at):
+    """On 4 November: the branch met its October rules but 党小组会, so only that one, in
+    arrears, counts against November before anything is met; the sibling missed all of
+    October, so all four count (0 %), not nothing (no score)."""
+    facts = Facts.load(october["home"], datetime.date(2026, 11, 4))
+    rows = {
+        row.organisation_id: row
+        for row in scores.compute(facts, "month", datetime.date(2026, 11, 1))
+    }
+    branch, sibling = rows[october[BRANCH].pk], rows[october[SIBLING].pk]
+    assert (branch.rules_due, branch.rules_met) == (1, 0)
+    assert (sibling.rules_due, sibling.rules_met, sibling.compliance) == (4, 0, 0.0)
