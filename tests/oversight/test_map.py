@@ -247,3 +247,16 @@ def test_demo_coordinates_take_two_draws_as_before():
     sites_demo.demo_coordinates("donghu-hp", rng)
     same.random(), same.random()
     assert rng.random() == same.random()
+
+
+def test_a_big_subtree_with_a_missing_row_is_not_computed_per_request(mapped, monkeypatch):
+    scores.refresh(mapped["da"], TODAY)
+    OrganisationScore.objects.filter(organisation=mapped[BRANCH]).delete()
+    monkeypatch.setattr(map_data, "LIVE_LIMIT", 2)
+    data = map_data.marks(mapped["da"], TODAY)
+    assert data.source == map_data.STORED
+    assert by_code(data)[BRANCH].status == OrganisationScore.NEW  # no figures until tonight
+    stored = OrganisationScore.objects.get(
+        organisation=mapped[SIBLING], period="month", starts=datetime.date(2026, 10, 1)
+    )
+    assert by_code(data)[SIBLING].status == stored.status
