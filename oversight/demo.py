@@ -119,6 +119,9 @@ def _ensure_pages(organisations, now):
                     summary="部署下一阶段基层党建重点工作。",
                     body="<p>会议通报了各支部组织生活和党务公开情况，部署下一阶段重点工作。</p>",
                     source=org.title,
+                    # Older than the branches' stories (0–60 days), so the city home's
+                    # 支部动态 stays the branches' own and not 22 meetings of one title.
+                    date=now - datetime.timedelta(days=70 + len(org.path) % 7),
                 )
             )
 
