@@ -135,7 +135,9 @@ class ZombieList(Schema):
     results: list[ZombieOut]
 
 
-def _scope(request, org):
+def api_scope(request, org):
+    """The organisation `org` (default the caller's own) for an oversight API call:
+    403 for someone who oversees nothing, 404 outside the caller's subtrees."""
     if not may_oversee(request.auth):
         raise ApiError(403, "forbidden", _("只有组织的编辑和审核员可以查看监督信息"))
     try:
@@ -204,7 +206,7 @@ def summary(
     """组织 `org`（本人的组织或其下级）本月的状态、最近更新、规则达标率、传达学习、出勤率与积分
     （均为其下属全部组织的合计），以及每个下一级组织的同样数据和按状态的数目。数据来自每晚计算的
     积分表；尚无数据且组织不多时当场计算，组织较多时交后台计算（computing 为 true）。"""
-    scope = _scope(request, org)
+    scope = api_scope(request, org)
     response["Cache-Control"] = "private"
     computing = not dashboard.ensure_rows(scope)
     if computing:
@@ -238,7 +240,7 @@ def ranking(
 ):
     """组织 `org` 下属党支部按积分从高到低的排名（积分相同名次相同，尚无积分的排在最后、无名次），
     以及各自的规则达标率、传达学习完成率、出勤率和学习积分达标率（%）。"""
-    scope = _scope(request, org)
+    scope = api_scope(request, org)
     response["Cache-Control"] = "private"
     try:
         first = dashboard.parse_month(month)
@@ -276,7 +278,7 @@ def ranking(
 def trend(request, response: HttpResponse, org: Org = ""):
     """组织 `org` 近12个月（最早的在前，最后为本月）下属全部组织的公开更新数和本组织的规则
     达标率（%；该月尚无积分数据时为 null）。"""
-    scope = _scope(request, org)
+    scope = api_scope(request, org)
     response["Cache-Control"] = "private"
     found = dashboard.trend(scope)
     return {
@@ -297,7 +299,7 @@ def trend(request, response: HttpResponse, org: Org = ""):
 def zombies(request, response: HttpResponse, org: Org = "", page: PageNumber = 1):
     """组织 `org` 及其下属中长期没有公开更新的（僵尸）组织，未更新最久的在前，每页 20 个：
     上级组织、最近更新、未更新天数、联系电话和编辑（姓名、邮箱）。"""
-    scope = _scope(request, org)
+    scope = api_scope(request, org)
     response["Cache-Control"] = "private"
     try:
         items = dashboard.zombies(scope, timezone.localdate(), page=page)

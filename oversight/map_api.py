@@ -9,18 +9,14 @@ their subtrees — any other organisation is a 404."""
 import datetime
 from typing import Annotated
 
-from django.http import Http404, HttpResponse
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from ninja.security import django_auth
 
-from base.api import ERRORS, ApiError, ErrorOut
-
 from . import map_data
-from .access import may_oversee, scope_for
+from .api import AUTH_ERRORS, api_scope
 
 router = Router(tags=["监督"])
-AUTH_ERRORS = {**ERRORS, 401: ErrorOut, 403: ErrorOut}
 
 
 class MarkOut(Schema):
@@ -76,12 +72,6 @@ def oversight_map(
     rule compliance (%) and score; `marks` have coordinates, `unmapped` have none
     (listed, not mapped). `source` says whether the figures come from the stored
     nightly table (stored) or were worked out for this request (live)."""
-    if not may_oversee(request.auth):
-        raise ApiError(403, "forbidden", _("只有组织的编辑和审核员可以查看"))
+    scope = api_scope(request, org)
     response["Cache-Control"] = "private"
-    try:
-        scope = scope_for(request.auth, org.strip().lower() or None)
-    except Http404:
-        message = _("没有代码为 %(org)s 的组织，或您无权查看") % {"org": org}
-        raise ApiError(404, "not_found", message) from None
     return map_data.marks(scope, request=request).as_json()
