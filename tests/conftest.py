@@ -5,6 +5,7 @@ folder needs.
 The trees, the directives and the demo are shared data (tests/shared_data.py): built once
 and kept while the tests asking for them run, each test in a savepoint of its own."""
 
+import datetime
 import json
 import os
 import re
@@ -118,6 +119,19 @@ def home():
 def org_tree(home):
     """tests/sites/factories.py TREE_CSV: a district, two streets, a branch under each."""
     return provision_tree(TREE_CSV, home)
+
+
+# When the oversight tests' organisations were founded (tests/oversight/).
+FOUNDED = datetime.datetime(2025, 1, 1, 9, tzinfo=datetime.UTC)
+
+
+@shared_fixture
+def aged_tree(org_tree):
+    """org_tree founded on 2025-01-01: oversight's update rules apply from then on."""
+    from sites.models import OrganisationPage
+
+    OrganisationPage.objects.update(first_published_at=FOUNDED)
+    return org_tree
 
 
 @shared_fixture

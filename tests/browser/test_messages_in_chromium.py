@@ -9,10 +9,7 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-# The oversight test tree (registered by its own name; imported under another so that the
-# test parameters do not shadow it).
 from tests.factories import UserFactory
-from tests.oversight.conftest import aged_tree as _aged_tree  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,

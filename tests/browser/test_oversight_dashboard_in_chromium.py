@@ -13,7 +13,6 @@ from selenium.webdriver.common.by import By
 from orglife.models import PublishTally
 from oversight import scores
 from tests.orglife.factories import role_user
-from tests.oversight.conftest import aged_tree as _aged_tree  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,

@@ -22,7 +22,6 @@ from tests.factories import UserFactory
 
 # The oversight test tree (registered under its own name; imported under another so
 # that the test parameters do not shadow it).
-from tests.oversight.conftest import aged_tree as _aged_tree  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,

@@ -5,18 +5,11 @@ import time_machine
 from django.utils import timezone
 
 from sites.models import OrganisationPage
-from tests.shared_data import shared_fixture
+from tests.conftest import FOUNDED  # noqa: F401 (the tests import it from here)
 
 BRANCH, SIBLING, STREET, DISTRICT = "da-s1-b1", "da-s2-b1", "da-s1", "da"
-FOUNDED = datetime.datetime(2025, 1, 1, 9, tzinfo=datetime.UTC)
-
-
-@shared_fixture
-def aged_tree(org_tree):
-    """org_tree (tests/sites/factories.py TREE_CSV) founded on 2025-01-01: its rules
-    apply from then on."""
-    OrganisationPage.objects.update(first_published_at=FOUNDED)
-    return org_tree
+# aged_tree (org_tree founded on FOUNDED) is in tests/conftest.py: the oversight browser
+# tests use it too.
 
 
 @pytest.fixture
